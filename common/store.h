@@ -1,0 +1,130 @@
+/* saslkey - the key store interface */
+#ifndef SK_STORE_H
+#define SK_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "acl.h"
+#include "key.h"
+#include "log.h"
+
+/*
+ * The store holds accounts and their credentials.  Callers see records and
+ * a vtable; they never see SQL.  A backend embeds struct sk_store as its
+ * first member (the Postfix XSASL pattern) and is picked by sk_store_open()
+ * from the location: today only SQLite files; a PostgreSQL backend for a
+ * fleet would add "postgresql://..." without touching any caller.
+ *
+ * Read-only handles (plugins, checkpassword) are opened once per process,
+ * keep their prepared statements and see the CLI's committed changes
+ * without reopening.  The read-write handle (CLI) runs every command in
+ * one transaction: sk_store_begin() ... sk_store_commit(), and a failed
+ * command rolls back, so it changes nothing.
+ *
+ * Every function returns an enum sk_status.  SK_UNAVAIL means "the store
+ * could not answer" - missing, unreadable, corrupt, locked past the busy
+ * timeout - and must reach the client as a temporary failure.
+ *
+ * Times are Unix seconds; 0 means "not set" (never expires, not revoked).
+ */
+
+#define SK_NAME_MAX	255
+#define SK_LABEL_MAX	255
+#define SK_NOTE_MAX	1024
+#define SK_SERVICES_MAX	512
+
+struct sk_account {
+	int64_t id;
+	char name[SK_NAME_MAX + 1];
+	char allow[SK_ACL_TEXT_MAX + 1];	/* canonical CIDR list */
+	bool disabled;
+	int64_t created;
+	char note[SK_NOTE_MAX + 1];
+};
+
+struct sk_keyrec {
+	char id[SK_KEY_ID_LEN + 1];
+	int64_t account_id;
+	char label[SK_LABEL_MAX + 1];
+	unsigned char hash[SK_KEY_HASH_LEN];
+	char services[SK_SERVICES_MAX + 1];	/* space-separated */
+	char allow[SK_ACL_TEXT_MAX + 1];
+	int64_t created;
+	int64_t expires;
+	int64_t revoked;
+	char rotated_from[SK_KEY_ID_LEN + 1];
+};
+
+enum sk_store_mode {
+	SK_STORE_READ,		/* plugins and helpers */
+	SK_STORE_WRITE,		/* the CLI; migrates an older schema */
+	SK_STORE_CREATE,	/* saslkey init: WRITE, creating the file */
+};
+
+struct sk_store;
+
+/* a listing callback; return non-zero to stop early */
+typedef int sk_account_cb(void *ctx, const struct sk_account *a);
+typedef int sk_key_cb(void *ctx, const struct sk_keyrec *k);
+
+struct sk_store_ops {
+	const char *name;
+	void (*close)(struct sk_store *st);
+	/* per attempt: notice a replaced/removed file, reconnect if needed */
+	int (*check)(struct sk_store *st);
+	/* changes whenever anybody commits a change (for caches) */
+	int (*generation)(struct sk_store *st, uint64_t *gen);
+	int (*schema_version)(struct sk_store *st, int *version);
+
+	int (*begin)(struct sk_store *st);
+	int (*commit)(struct sk_store *st);
+	void (*rollback)(struct sk_store *st);
+
+	int (*account_get)(struct sk_store *st, const char *name,
+			   struct sk_account *out);
+	int (*account_get_id)(struct sk_store *st, int64_t id,
+			      struct sk_account *out);
+	int (*account_add)(struct sk_store *st, struct sk_account *a);
+	int (*account_update)(struct sk_store *st, const struct sk_account *a);
+	int (*account_remove)(struct sk_store *st, int64_t id);
+	int (*account_list)(struct sk_store *st, sk_account_cb *cb, void *ctx);
+
+	int (*key_get)(struct sk_store *st, const char *id,
+		       struct sk_keyrec *out);
+	int (*key_add)(struct sk_store *st, const struct sk_keyrec *k);
+	int (*key_update)(struct sk_store *st, const struct sk_keyrec *k);
+	int (*key_count)(struct sk_store *st, int64_t account_id, size_t *n);
+	int (*key_remove_all)(struct sk_store *st, int64_t account_id);
+	/* account_id 0 lists every key */
+	int (*key_list)(struct sk_store *st, int64_t account_id, sk_key_cb *cb,
+			void *ctx);
+	/* the authentication path: a key and its account in one lookup */
+	int (*auth_key)(struct sk_store *st, const char *id,
+			struct sk_keyrec *k, struct sk_account *a);
+};
+
+struct sk_store {
+	const struct sk_store_ops *ops;
+	const struct sk_logger *lg;
+};
+
+/* the current schema version this build reads and writes */
+#define SK_SCHEMA_VERSION 1
+
+/*
+ * Open the store at location.  Refuses a world-writable file (anyone could
+ * add keys) and, for READ, a schema other than SK_SCHEMA_VERSION.  The
+ * logger receives the precise reason; it must outlive the handle.
+ */
+int sk_store_open(const char *location, enum sk_store_mode mode,
+		  const struct sk_logger *lg, struct sk_store **out);
+
+static inline void sk_store_close(struct sk_store *st)
+{
+	if (st != NULL)
+		st->ops->close(st);
+}
+
+#endif

@@ -1,0 +1,833 @@
+/* saslkey - SQLite store backend */
+#include "store.h"
+#include "status.h"
+#include "store_backend.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+/*
+ * One file, rollback journal (readers need no write access to anything),
+ * secure_delete so removed hashes do not linger in free pages.  Readers
+ * wait at most READ_BUSY_MS for the CLI's short write transactions and
+ * then report the store unavailable rather than stall the MTA.
+ */
+#define READ_BUSY_MS	250
+#define WRITE_BUSY_MS	5000
+
+/* schema migrations: migrations[i] takes version i to version i + 1 */
+static const char *const migrations[] = {
+	/* 0 -> 1: accounts and API keys */
+	"CREATE TABLE accounts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  allow TEXT NOT NULL DEFAULT '',"
+	"  disabled INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL,"
+	"  note TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE keys ("
+	"  id TEXT PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	"  label TEXT NOT NULL DEFAULT '',"
+	"  hash BLOB NOT NULL,"
+	"  services TEXT NOT NULL,"
+	"  allow TEXT NOT NULL DEFAULT '',"
+	"  created INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL DEFAULT 0,"
+	"  revoked INTEGER NOT NULL DEFAULT 0,"
+	"  rotated_from TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX keys_account ON keys(account_id);",
+};
+
+_Static_assert(SK_N_ELEMENTS(migrations) == SK_SCHEMA_VERSION,
+	       "one migration per schema version");
+
+enum stmt_id {
+	Q_DATA_VERSION,
+	Q_ACCOUNT_GET,
+	Q_ACCOUNT_GET_ID,
+	Q_ACCOUNT_ADD,
+	Q_ACCOUNT_UPDATE,
+	Q_ACCOUNT_REMOVE,
+	Q_ACCOUNT_LIST,
+	Q_KEY_GET,
+	Q_KEY_ADD,
+	Q_KEY_UPDATE,
+	Q_KEY_COUNT,
+	Q_KEY_REMOVE_ALL,
+	Q_KEY_LIST,
+	Q_KEY_LIST_ALL,
+	Q_AUTH_KEY,
+	Q_COUNT
+};
+
+#define ACCOUNT_COLS "id, name, allow, disabled, created, note"
+#define KEY_COLS "id, account_id, label, hash, services, allow, created, " \
+		 "expires, revoked, rotated_from"
+
+static const char *const stmt_sql[Q_COUNT] = {
+	[Q_DATA_VERSION] = "PRAGMA data_version",
+	[Q_ACCOUNT_GET] = "SELECT " ACCOUNT_COLS " FROM accounts WHERE name = ?1",
+	[Q_ACCOUNT_GET_ID] = "SELECT " ACCOUNT_COLS " FROM accounts WHERE id = ?1",
+	[Q_ACCOUNT_ADD] = "INSERT INTO accounts (name, allow, disabled, created,"
+			  " note) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_ACCOUNT_UPDATE] = "UPDATE accounts SET allow = ?2, disabled = ?3,"
+			     " note = ?4 WHERE id = ?1",
+	[Q_ACCOUNT_REMOVE] = "DELETE FROM accounts WHERE id = ?1",
+	[Q_ACCOUNT_LIST] = "SELECT " ACCOUNT_COLS " FROM accounts ORDER BY name",
+	[Q_KEY_GET] = "SELECT " KEY_COLS " FROM keys WHERE id = ?1",
+	[Q_KEY_ADD] = "INSERT INTO keys (" KEY_COLS ") VALUES"
+		      " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[Q_KEY_UPDATE] = "UPDATE keys SET label = ?2, services = ?3, allow = ?4,"
+			 " expires = ?5, revoked = ?6 WHERE id = ?1",
+	[Q_KEY_COUNT] = "SELECT count(*) FROM keys WHERE account_id = ?1",
+	[Q_KEY_REMOVE_ALL] = "DELETE FROM keys WHERE account_id = ?1",
+	[Q_KEY_LIST] = "SELECT " KEY_COLS " FROM keys WHERE account_id = ?1"
+		       " ORDER BY created, id",
+	[Q_KEY_LIST_ALL] = "SELECT " KEY_COLS " FROM keys ORDER BY created, id",
+	/* the hot path: one indexed point lookup joining the account */
+	[Q_AUTH_KEY] = "SELECT k.id, k.account_id, k.label, k.hash, k.services,"
+		       " k.allow, k.created, k.expires, k.revoked,"
+		       " k.rotated_from, a.id, a.name, a.allow, a.disabled,"
+		       " a.created, a.note FROM keys k JOIN accounts a"
+		       " ON a.id = k.account_id WHERE k.id = ?1",
+};
+
+struct sqlite_store {
+	struct sk_store base;		/* must be first */
+	sqlite3 *db;
+	enum sk_store_mode mode;
+	char path[PATH_MAX];
+	dev_t dev;
+	ino_t ino;
+	sqlite3_stmt *stmt[Q_COUNT];
+};
+
+#define SQ(st) ((struct sqlite_store *)(void *)(st))
+
+/* ---- errors ---- */
+
+static int map_rc(struct sqlite_store *s, int rc, const char *what)
+{
+	int prim = rc & 0xff;
+
+	switch (prim) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return SK_OK;
+	case SQLITE_CONSTRAINT:
+		return SK_EXISTS;
+	case SQLITE_NOMEM:
+		return SK_NOMEM;
+	default:
+		sk_log(s->base.lg, SK_LOG_ERR, "store %s: %s: %s", s->path,
+		       what, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		return SK_UNAVAIL;
+	}
+}
+
+/* ---- statements ---- */
+
+static int prepare(struct sqlite_store *s, enum stmt_id id,
+		   sqlite3_stmt **out)
+{
+	int rc;
+
+	if (s->stmt[id] == NULL) {
+		rc = sqlite3_prepare_v3(s->db, stmt_sql[id], -1,
+					SQLITE_PREPARE_PERSISTENT, &s->stmt[id],
+					NULL);
+		if (rc != SQLITE_OK)
+			return map_rc(s, rc, "prepare");
+	}
+	*out = s->stmt[id];
+	return SK_OK;
+}
+
+static void finish(sqlite3_stmt *q)
+{
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+}
+
+static void finalize_all(struct sqlite_store *s)
+{
+	size_t i;
+
+	for (i = 0; i < Q_COUNT; i++) {
+		sqlite3_finalize(s->stmt[i]);
+		s->stmt[i] = NULL;
+	}
+}
+
+static int bind_text(sqlite3_stmt *q, int i, const char *v)
+{
+	return sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
+}
+
+/* copy a TEXT column; an oversized or NUL-bearing value means corruption */
+static int col_text(struct sqlite_store *s, sqlite3_stmt *q, int i,
+		    char *dst, size_t cap)
+{
+	const unsigned char *v = sqlite3_column_text(q, i);
+	int n = sqlite3_column_bytes(q, i);
+
+	if (v == NULL)
+		n = 0;
+	if ((size_t)n >= cap || (n > 0 && memchr(v, '\0', (size_t)n))) {
+		sk_log(s->base.lg, SK_LOG_ERR,
+		       "store %s: column %d has an impossible value", s->path,
+		       i);
+		return SK_UNAVAIL;
+	}
+	if (n > 0)
+		memcpy(dst, v, (size_t)n);
+	dst[n] = '\0';
+	return SK_OK;
+}
+
+static int read_account(struct sqlite_store *s, sqlite3_stmt *q, int c,
+			struct sk_account *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->id = sqlite3_column_int64(q, c);
+	a->disabled = sqlite3_column_int(q, c + 3) != 0;
+	a->created = sqlite3_column_int64(q, c + 4);
+	if (col_text(s, q, c + 1, a->name, sizeof(a->name)) != SK_OK ||
+	    col_text(s, q, c + 2, a->allow, sizeof(a->allow)) != SK_OK ||
+	    col_text(s, q, c + 5, a->note, sizeof(a->note)) != SK_OK)
+		return SK_UNAVAIL;
+	return SK_OK;
+}
+
+static int read_key(struct sqlite_store *s, sqlite3_stmt *q, int c,
+		    struct sk_keyrec *k)
+{
+	const void *h;
+
+	memset(k, 0, sizeof(*k));
+	if (col_text(s, q, c, k->id, sizeof(k->id)) != SK_OK)
+		return SK_UNAVAIL;
+	k->account_id = sqlite3_column_int64(q, c + 1);
+	if (col_text(s, q, c + 2, k->label, sizeof(k->label)) != SK_OK)
+		return SK_UNAVAIL;
+	h = sqlite3_column_blob(q, c + 3);
+	if (h == NULL || sqlite3_column_bytes(q, c + 3) != SK_KEY_HASH_LEN) {
+		sk_log(s->base.lg, SK_LOG_ERR,
+		       "store %s: key %s has a malformed hash", s->path, k->id);
+		return SK_UNAVAIL;
+	}
+	memcpy(k->hash, h, SK_KEY_HASH_LEN);
+	if (col_text(s, q, c + 4, k->services, sizeof(k->services)) != SK_OK ||
+	    col_text(s, q, c + 5, k->allow, sizeof(k->allow)) != SK_OK ||
+	    col_text(s, q, c + 9, k->rotated_from, sizeof(k->rotated_from)) !=
+		    SK_OK)
+		return SK_UNAVAIL;
+	k->created = sqlite3_column_int64(q, c + 6);
+	k->expires = sqlite3_column_int64(q, c + 7);
+	k->revoked = sqlite3_column_int64(q, c + 8);
+	return SK_OK;
+}
+
+/* run a statement expected to return at most one row */
+static int step_one(struct sqlite_store *s, sqlite3_stmt *q, const char *what,
+		    bool *row)
+{
+	int rc = sqlite3_step(q);
+
+	*row = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return SK_OK;
+	return map_rc(s, rc, what);
+}
+
+/* ---- open / close / health ---- */
+
+static void db_close(struct sqlite_store *s)
+{
+	finalize_all(s);
+	if (s->db != NULL)
+		sqlite3_close(s->db);
+	s->db = NULL;
+}
+
+static int exec_sql(struct sqlite_store *s, const char *sql, const char *what)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? SK_OK : map_rc(s, rc, what);
+}
+
+static int get_user_version(struct sqlite_store *s, int *v)
+{
+	sqlite3_stmt *q = NULL;
+	int rc, r;
+
+	rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL);
+	if (rc != SQLITE_OK)
+		return map_rc(s, rc, "read schema version");
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*v = sqlite3_column_int(q, 0);
+		r = SK_OK;
+	} else {
+		r = map_rc(s, rc, "read schema version");
+	}
+	sqlite3_finalize(q);
+	return r;
+}
+
+static int migrate(struct sqlite_store *s, int from)
+{
+	char sql[64];
+	int v, r;
+
+	if ((r = exec_sql(s, "BEGIN IMMEDIATE", "begin migration")) != SK_OK)
+		return r;
+	for (v = from; v < SK_SCHEMA_VERSION; v++) {
+		if ((r = exec_sql(s, migrations[v], "migrate")) != SK_OK)
+			goto fail;
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if ((r = exec_sql(s, sql, "migrate")) != SK_OK)
+			goto fail;
+	}
+	if ((r = exec_sql(s, "COMMIT", "commit migration")) != SK_OK)
+		goto fail;
+	if (from > 0)
+		sk_log(s->base.lg, SK_LOG_NOTE,
+		       "store %s: schema migrated from version %d to %d",
+		       s->path, from, SK_SCHEMA_VERSION);
+	return SK_OK;
+fail:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return r;
+}
+
+/* a store anybody can write is a store anybody can add keys to */
+static int check_perms(struct sqlite_store *s, const struct stat *sb)
+{
+	char dir[PATH_MAX];
+	struct stat db;
+	char *slash;
+
+	if (sb->st_mode & S_IWOTH) {
+		sk_log(s->base.lg, SK_LOG_ERR,
+		       "store %s is world-writable; refusing to use it",
+		       s->path);
+		return SK_UNAVAIL;
+	}
+	snprintf(dir, sizeof(dir), "%s", s->path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &db) == 0 && (db.st_mode & S_IWOTH) &&
+	    !(db.st_mode & S_ISVTX)) {
+		sk_log(s->base.lg, SK_LOG_ERR,
+		       "store directory %s is world-writable; refusing to use "
+		       "the store", dir);
+		return SK_UNAVAIL;
+	}
+	return SK_OK;
+}
+
+static int db_open(struct sqlite_store *s)
+{
+	struct stat sb;
+	int flags, rc, version, r;
+
+	if (s->mode == SK_STORE_CREATE) {
+		/* create it ourselves so the mode is right from the start */
+		int fd = open(s->path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+			      0640);
+
+		if (fd < 0) {
+			sk_log(s->base.lg, SK_LOG_ERR, "cannot create store %s: %s",
+			       s->path, strerror(errno));
+			return SK_UNAVAIL;
+		}
+		close(fd);
+	}
+	if (stat(s->path, &sb) != 0) {
+		sk_log(s->base.lg, SK_LOG_ERR, "cannot open store %s: %s",
+		       s->path, strerror(errno));
+		return SK_UNAVAIL;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		sk_log(s->base.lg, SK_LOG_ERR, "store %s is not a regular file",
+		       s->path);
+		return SK_UNAVAIL;
+	}
+	if ((r = check_perms(s, &sb)) != SK_OK)
+		return r;
+
+	flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE |
+		(s->mode == SK_STORE_READ ? SQLITE_OPEN_READONLY :
+					    SQLITE_OPEN_READWRITE);
+	rc = sqlite3_open_v2(s->path, &s->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		r = map_rc(s, rc, "open");
+		db_close(s);
+		return r;
+	}
+	sqlite3_busy_timeout(s->db, s->mode == SK_STORE_READ ? READ_BUSY_MS :
+							       WRITE_BUSY_MS);
+	/* treat the file as hostile: no triggers/views smuggling code paths */
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+
+	if ((r = get_user_version(s, &version)) != SK_OK)
+		goto fail;
+	if (version > SK_SCHEMA_VERSION) {
+		sk_log(s->base.lg, SK_LOG_ERR,
+		       "store %s has schema version %d; this saslkey "
+		       "understands up to %d (upgrade saslkey)", s->path,
+		       version, SK_SCHEMA_VERSION);
+		r = SK_UNAVAIL;
+		goto fail;
+	}
+	if (s->mode == SK_STORE_READ) {
+		if (version != SK_SCHEMA_VERSION) {
+			sk_log(s->base.lg, SK_LOG_ERR,
+			       "store %s has schema version %d, expected %d "
+			       "(run \"saslkey init\" to migrate it)", s->path,
+			       version, SK_SCHEMA_VERSION);
+			r = SK_UNAVAIL;
+			goto fail;
+		}
+	} else {
+		if (version == 0 && s->mode != SK_STORE_CREATE) {
+			sk_log(s->base.lg, SK_LOG_ERR,
+			       "%s is not a saslkey store (run \"saslkey init\")",
+			       s->path);
+			r = SK_UNAVAIL;
+			goto fail;
+		}
+		if ((r = exec_sql(s, "PRAGMA foreign_keys = ON;"
+				  "PRAGMA secure_delete = ON;", "configure")) !=
+		    SK_OK)
+			goto fail;
+		if (version < SK_SCHEMA_VERSION && (r = migrate(s, version)) !=
+							   SK_OK)
+			goto fail;
+	}
+	s->dev = sb.st_dev;
+	s->ino = sb.st_ino;
+	return SK_OK;
+fail:
+	db_close(s);
+	return r;
+}
+
+static void sq_close(struct sk_store *st)
+{
+	struct sqlite_store *s = SQ(st);
+
+	db_close(s);
+	free(s);
+}
+
+/*
+ * The handle stays open across attempts, so a store that was deleted or
+ * replaced (restored from backup, moved into place by a deploy) would be
+ * served from the old inode forever, and one the administrator made
+ * unreadable would go on being read through the open descriptor.  A stat
+ * and an access per attempt notice all three.
+ */
+static int sq_check(struct sk_store *st)
+{
+	struct sqlite_store *s = SQ(st);
+	struct stat sb;
+
+	if (s->db != NULL) {
+		if (stat(s->path, &sb) == 0 && sb.st_dev == s->dev &&
+		    sb.st_ino == s->ino && !(sb.st_mode & S_IWOTH) &&
+		    access(s->path, R_OK) == 0)
+			return SK_OK;
+		db_close(s);
+	}
+	return db_open(s);
+}
+
+static int sq_generation(struct sk_store *st, uint64_t *gen)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	bool row;
+	int r;
+
+	if ((r = prepare(s, Q_DATA_VERSION, &q)) != SK_OK)
+		return r;
+	r = step_one(s, q, "data_version", &row);
+	if (r == SK_OK && row)
+		*gen = (uint64_t)sqlite3_column_int64(q, 0);
+	finish(q);
+	return r == SK_OK && !row ? SK_UNAVAIL : r;
+}
+
+static int sq_schema_version(struct sk_store *st, int *version)
+{
+	return get_user_version(SQ(st), version);
+}
+
+static int sq_begin(struct sk_store *st)
+{
+	return exec_sql(SQ(st), "BEGIN IMMEDIATE", "begin");
+}
+
+static int sq_commit(struct sk_store *st)
+{
+	return exec_sql(SQ(st), "COMMIT", "commit");
+}
+
+static void sq_rollback(struct sk_store *st)
+{
+	struct sqlite_store *s = SQ(st);
+
+	if (s->db != NULL && !sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* ---- accounts ---- */
+
+static int account_fetch(struct sqlite_store *s, enum stmt_id id,
+			 sqlite3_stmt *q, struct sk_account *out)
+{
+	bool row;
+	int r = step_one(s, q, stmt_sql[id], &row);
+
+	if (r == SK_OK)
+		r = row ? read_account(s, q, 0, out) : SK_NOTFOUND;
+	finish(q);
+	return r;
+}
+
+static int sq_account_get(struct sk_store *st, const char *name,
+			  struct sk_account *out)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	int r;
+
+	if ((r = prepare(s, Q_ACCOUNT_GET, &q)) != SK_OK)
+		return r;
+	bind_text(q, 1, name);
+	return account_fetch(s, Q_ACCOUNT_GET, q, out);
+}
+
+static int sq_account_get_id(struct sk_store *st, int64_t id,
+			     struct sk_account *out)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	int r;
+
+	if ((r = prepare(s, Q_ACCOUNT_GET_ID, &q)) != SK_OK)
+		return r;
+	sqlite3_bind_int64(q, 1, id);
+	return account_fetch(s, Q_ACCOUNT_GET_ID, q, out);
+}
+
+static int step_done(struct sqlite_store *s, sqlite3_stmt *q, const char *what)
+{
+	int rc = sqlite3_step(q);
+	int r = rc == SQLITE_DONE ? SK_OK : map_rc(s, rc, what);
+
+	finish(q);
+	return r;
+}
+
+static int sq_account_add(struct sk_store *st, struct sk_account *a)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	int r;
+
+	if ((r = prepare(s, Q_ACCOUNT_ADD, &q)) != SK_OK)
+		return r;
+	bind_text(q, 1, a->name);
+	bind_text(q, 2, a->allow);
+	sqlite3_bind_int(q, 3, a->disabled);
+	sqlite3_bind_int64(q, 4, a->created);
+	bind_text(q, 5, a->note);
+	if ((r = step_done(s, q, "add account")) == SK_OK)
+		a->id = sqlite3_last_insert_rowid(s->db);
+	return r;
+}
+
+static int sq_account_update(struct sk_store *st, const struct sk_account *a)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	int r;
+
+	if ((r = prepare(s, Q_ACCOUNT_UPDATE, &q)) != SK_OK)
+		return r;
+	sqlite3_bind_int64(q, 1, a->id);
+	bind_text(q, 2, a->allow);
+	sqlite3_bind_int(q, 3, a->disabled);
+	bind_text(q, 4, a->note);
+	if ((r = step_done(s, q, "update account")) == SK_OK &&
+	    sqlite3_changes(s->db) != 1)
+		r = SK_NOTFOUND;
+	return r;
+}
+
+static int sq_account_remove(struct sk_store *st, int64_t id)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	int r;
+
+	if ((r = prepare(s, Q_ACCOUNT_REMOVE, &q)) != SK_OK)
+		return r;
+	sqlite3_bind_int64(q, 1, id);
+	if ((r = step_done(s, q, "remove account")) == SK_OK &&
+	    sqlite3_changes(s->db) != 1)
+		r = SK_NOTFOUND;
+	/* a foreign key (keys still present) surfaces as a constraint */
+	return r == SK_EXISTS ? SK_CONFLICT : r;
+}
+
+static int sq_account_list(struct sk_store *st, sk_account_cb *cb, void *ctx)
+{
+	struct sqlite_store *s = SQ(st);
+	struct sk_account a;
+	sqlite3_stmt *q = NULL;
+	int r, rc;
+
+	if ((r = prepare(s, Q_ACCOUNT_LIST, &q)) != SK_OK)
+		return r;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if ((r = read_account(s, q, 0, &a)) != SK_OK ||
+		    cb(ctx, &a) != 0)
+			break;
+	}
+	if (r == SK_OK && rc != SQLITE_ROW)
+		r = map_rc(s, rc, "list accounts");
+	finish(q);
+	return r;
+}
+
+/* ---- keys ---- */
+
+static int sq_key_get(struct sk_store *st, const char *id,
+		      struct sk_keyrec *out)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	bool row;
+	int r;
+
+	if ((r = prepare(s, Q_KEY_GET, &q)) != SK_OK)
+		return r;
+	bind_text(q, 1, id);
+	r = step_one(s, q, "get key", &row);
+	if (r == SK_OK)
+		r = row ? read_key(s, q, 0, out) : SK_NOTFOUND;
+	finish(q);
+	return r;
+}
+
+static int sq_key_add(struct sk_store *st, const struct sk_keyrec *k)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	int r;
+
+	if ((r = prepare(s, Q_KEY_ADD, &q)) != SK_OK)
+		return r;
+	bind_text(q, 1, k->id);
+	sqlite3_bind_int64(q, 2, k->account_id);
+	bind_text(q, 3, k->label);
+	sqlite3_bind_blob(q, 4, k->hash, SK_KEY_HASH_LEN, SQLITE_STATIC);
+	bind_text(q, 5, k->services);
+	bind_text(q, 6, k->allow);
+	sqlite3_bind_int64(q, 7, k->created);
+	sqlite3_bind_int64(q, 8, k->expires);
+	sqlite3_bind_int64(q, 9, k->revoked);
+	bind_text(q, 10, k->rotated_from);
+	return step_done(s, q, "add key");
+}
+
+static int sq_key_update(struct sk_store *st, const struct sk_keyrec *k)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	int r;
+
+	if ((r = prepare(s, Q_KEY_UPDATE, &q)) != SK_OK)
+		return r;
+	bind_text(q, 1, k->id);
+	bind_text(q, 2, k->label);
+	bind_text(q, 3, k->services);
+	bind_text(q, 4, k->allow);
+	sqlite3_bind_int64(q, 5, k->expires);
+	sqlite3_bind_int64(q, 6, k->revoked);
+	if ((r = step_done(s, q, "update key")) == SK_OK &&
+	    sqlite3_changes(s->db) != 1)
+		r = SK_NOTFOUND;
+	return r;
+}
+
+static int sq_key_count(struct sk_store *st, int64_t account_id, size_t *n)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	bool row;
+	int r;
+
+	if ((r = prepare(s, Q_KEY_COUNT, &q)) != SK_OK)
+		return r;
+	sqlite3_bind_int64(q, 1, account_id);
+	r = step_one(s, q, "count keys", &row);
+	if (r == SK_OK)
+		*n = row ? (size_t)sqlite3_column_int64(q, 0) : 0;
+	finish(q);
+	return r;
+}
+
+static int sq_key_remove_all(struct sk_store *st, int64_t account_id)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	int r;
+
+	if ((r = prepare(s, Q_KEY_REMOVE_ALL, &q)) != SK_OK)
+		return r;
+	sqlite3_bind_int64(q, 1, account_id);
+	return step_done(s, q, "remove keys");
+}
+
+static int sq_key_list(struct sk_store *st, int64_t account_id,
+		       sk_key_cb *cb, void *ctx)
+{
+	struct sqlite_store *s = SQ(st);
+	struct sk_keyrec k;
+	sqlite3_stmt *q = NULL;
+	int r, rc;
+
+	r = prepare(s, account_id ? Q_KEY_LIST : Q_KEY_LIST_ALL, &q);
+	if (r != SK_OK)
+		return r;
+	if (account_id)
+		sqlite3_bind_int64(q, 1, account_id);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if ((r = read_key(s, q, 0, &k)) != SK_OK || cb(ctx, &k) != 0)
+			break;
+	}
+	if (r == SK_OK && rc != SQLITE_ROW)
+		r = map_rc(s, rc, "list keys");
+	finish(q);
+	return r;
+}
+
+static int sq_auth_key(struct sk_store *st, const char *id,
+		       struct sk_keyrec *k, struct sk_account *a)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	bool row;
+	int r;
+
+	if ((r = prepare(s, Q_AUTH_KEY, &q)) != SK_OK)
+		return r;
+	bind_text(q, 1, id);
+	r = step_one(s, q, "key lookup", &row);
+	if (r == SK_OK) {
+		if (!row)
+			r = SK_NOTFOUND;
+		else if ((r = read_key(s, q, 0, k)) == SK_OK)
+			r = read_account(s, q, 10, a);
+	}
+	finish(q);
+	return r;
+}
+
+static const struct sk_store_ops sqlite_ops = {
+	.name = "sqlite",
+	.close = sq_close,
+	.check = sq_check,
+	.generation = sq_generation,
+	.schema_version = sq_schema_version,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.account_get = sq_account_get,
+	.account_get_id = sq_account_get_id,
+	.account_add = sq_account_add,
+	.account_update = sq_account_update,
+	.account_remove = sq_account_remove,
+	.account_list = sq_account_list,
+	.key_get = sq_key_get,
+	.key_add = sq_key_add,
+	.key_update = sq_key_update,
+	.key_count = sq_key_count,
+	.key_remove_all = sq_key_remove_all,
+	.key_list = sq_key_list,
+	.auth_key = sq_auth_key,
+};
+
+int sk_store_sqlite_open(const char *path, enum sk_store_mode mode,
+			 const struct sk_logger *lg, struct sk_store **out)
+{
+	struct sqlite_store *s;
+	int r;
+
+	*out = NULL;
+	if (strlen(path) >= sizeof(s->path))
+		return SK_INVALID;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return SK_NOMEM;
+	s->base.ops = &sqlite_ops;
+	s->base.lg = lg;
+	s->mode = mode;
+	snprintf(s->path, sizeof(s->path), "%s", path);
+	if ((r = db_open(s)) != SK_OK) {
+		free(s);
+		return r;
+	}
+	/* after creation the handle behaves as an ordinary writer */
+	if (s->mode == SK_STORE_CREATE)
+		s->mode = SK_STORE_WRITE;
+	*out = &s->base;
+	return SK_OK;
+}
+
+/* test support: build a store at an older schema version */
+int sk_store_sqlite_create_at(const char *path, int version)
+{
+	sqlite3 *db;
+	char sql[64];
+	int v, rc;
+
+	if (version < 0 || version > SK_SCHEMA_VERSION)
+		return SK_INVALID;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			    NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return SK_UNAVAIL;
+	}
+	rc = SQLITE_OK;
+	for (v = 0; v < version && rc == SQLITE_OK; v++) {
+		rc = sqlite3_exec(db, migrations[v], NULL, NULL, NULL);
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	}
+	sqlite3_close(db);
+	chmod(path, 0640);
+	return rc == SQLITE_OK ? SK_OK : SK_UNAVAIL;
+}
