@@ -113,6 +113,10 @@ $(PLUGIN): $(call obj,$(PLUGIN_SRCS)) $(COMMON_LIB) plugins/exports.map
 	    -Wl,--exclude-libs,ALL -Wl,-soname,libsaslkey.so $(HARDEN_LD) \
 	    $(LDFLAGS) $(call pkg_libs,$(PLUGIN_PKGS))
 
+# the CLI names the install directories in its advice
+$(BUILD)/tools/saslkey/cmd_doctor.o: ALL_CFLAGS += \
+	-DSK_PLUGINDIR='"$(PLUGINDIR)"' -DSK_STOCK_PLUGINDIR='"$(STOCK_PLUGINDIR)"'
+
 $(CLI): $(call obj,$(CLI_SRCS)) $(COMMON_LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) -o $@ $^ $(HARDEN_LD) -pie $(LDFLAGS) \

@@ -84,5 +84,6 @@ void cli_time(int64_t t, char *out, size_t cap);
 int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_account(struct cli *c, int argc, char **argv);
 int cmd_key(struct cli *c, int argc, char **argv);
+int cmd_doctor(struct cli *c, int argc, char **argv);
 
 #endif

@@ -24,6 +24,7 @@ static const char usage[] =
 	"             [--expires WHEN] [--label TEXT]\n"
 	"  key list [ACCOUNT] | show ID\n"
 	"  key revoke ID | expire ID WHEN | rotate ID [--grace DURATION]\n"
+	"  doctor [--app NAME] [--conf-dir DIR] [--plugin-path PATH]\n"
 	"\n"
 	"Listings take --json.  The store is --db, else $SASLKEY_DB, else\n"
 	"saslkey_db from --config FILE, else " SK_DEFAULT_DB ".\n"
@@ -358,6 +359,7 @@ static const struct {
 	{ "init", cmd_init },
 	{ "account", cmd_account },
 	{ "key", cmd_key },
+	{ "doctor", cmd_doctor },
 };
 
 int main(int argc, char **argv)

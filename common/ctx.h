@@ -1,0 +1,54 @@
+/* saslkey - the per-process context (for common/ modules only) */
+#ifndef SK_CTX_H
+#define SK_CTX_H
+
+#include <pthread.h>
+#include <time.h>
+
+#include "audit.h"
+#include "reason.h"
+#include "request.h"
+#include "store.h"
+
+/*
+ * Private to the request layer and the credential modules beside it
+ * (request_*.c).  Mechanisms and hosts only see request.h.
+ */
+struct sk_ctx {
+	struct sk_settings s;
+	struct sk_logger proc_lg;	/* the host's process-wide logger */
+	struct sk_logger fwd_lg;	/* to cur_lg during an attempt */
+	const struct sk_logger *cur_lg;
+	struct sk_store *st;		/* NULL until the first good open */
+	struct sk_audit *audit;
+	pthread_mutex_t lock;		/* recursive: accept() may re-enter */
+};
+
+/*
+ * One attempt in flight: begun by req_begin(), finished by exactly one
+ * req_end() (which emits the audit event and returns the SASL code).
+ */
+struct req {
+	struct sk_ctx *ctx;
+	const struct sk_attempt *a;
+	struct sk_audit_event ev;
+	struct timespec t0;
+	int64_t now;
+	char account[SK_NAME_MAX + 1];
+	char key_id[64];
+	int result_override;		/* host code for SK_R_CANON_FAILED */
+};
+
+void req_begin(struct req *r, struct sk_ctx *ctx, const struct sk_attempt *a,
+	       const char *credential);
+int req_end(struct req *r, enum sk_reason why);
+/* the store, opened or re-checked for this attempt; NULL if unavailable */
+struct sk_store *req_store(struct req *r);
+/* the host accepts identity; ends the attempt either way */
+int req_accept(struct req *r, const char *identity);
+/* is the presented user identity (exact bytes)? */
+bool req_user_is(const struct req *r, const char *identity);
+/* empty authzid, or equal to identity */
+bool req_authzid_ok(const struct req *r, const char *identity);
+
+#endif

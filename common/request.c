@@ -1,0 +1,306 @@
+/* saslkey - the request layer */
+#include "ctx.h"
+#include "key.h"
+#include "policy.h"
+#include "secret.h"
+#include "status.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sasl/sasl.h>
+
+/* ---- the context ---- */
+
+/* store diagnostics go to the connection in flight, else the process log */
+static void fwd_emit(void *c, enum sk_log_level level, const char *msg)
+{
+	struct sk_ctx *ctx = c;
+	const struct sk_logger *lg = ctx->cur_lg ? ctx->cur_lg : &ctx->proc_lg;
+
+	if (lg->emit != NULL)
+		lg->emit(lg->ctx, level, msg);
+}
+
+int sk_ctx_new(const struct sk_settings *s, const struct sk_logger *lg,
+	       struct sk_ctx **out)
+{
+	pthread_mutexattr_t attr;
+	struct sk_ctx *ctx;
+	int r;
+
+	*out = NULL;
+	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
+		return SK_NOMEM;
+	ctx->s = *s;
+	if (lg != NULL)
+		ctx->proc_lg = *lg;
+	ctx->fwd_lg.emit = fwd_emit;
+	ctx->fwd_lg.ctx = ctx;
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&ctx->lock, &attr);
+	pthread_mutexattr_destroy(&attr);
+	r = sk_audit_open(&ctx->audit, s->audit_file, s->audit_syslog,
+			  s->audit_syslog_socket, &ctx->fwd_lg);
+	if (r != SK_OK) {
+		pthread_mutex_destroy(&ctx->lock);
+		free(ctx);
+		return r;
+	}
+	*out = ctx;
+	return SK_OK;
+}
+
+void sk_ctx_free(struct sk_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	sk_store_close(ctx->st);
+	sk_audit_close(ctx->audit);
+	pthread_mutex_destroy(&ctx->lock);
+	free(ctx);
+}
+
+const struct sk_settings *sk_ctx_settings(const struct sk_ctx *ctx)
+{
+	return &ctx->s;
+}
+
+/* ---- one attempt ---- */
+
+void req_begin(struct req *r, struct sk_ctx *ctx, const struct sk_attempt *a,
+	       const char *credential)
+{
+	const struct sk_attempt *at = a;
+
+	memset(r, 0, sizeof(*r));
+	pthread_mutex_lock(&ctx->lock);
+	clock_gettime(CLOCK_MONOTONIC, &r->t0);
+	r->ctx = ctx;
+	r->a = at;
+	r->now = (int64_t)time(NULL);
+	ctx->cur_lg = at->host && at->host->lg ? at->host->lg : NULL;
+
+	r->ev.action = "sasl-auth";
+	r->ev.mech = at->mech;
+	r->ev.service = at->service;
+	r->ev.credential = credential;
+	r->ev.user = at->user;
+	r->ev.user_len = at->user_len;
+	/* libsasl2 validated the syntax; an odd string just means "unknown" */
+	if (at->remote != NULL &&
+	    sk_ipport_parse(at->remote, at->remote_len, &r->ev.client,
+			    &r->ev.client_port) != SK_OK)
+		memset(&r->ev.client, 0, sizeof(r->ev.client));
+	if (at->local != NULL &&
+	    sk_ipport_parse(at->local, at->local_len, &r->ev.server,
+			    &r->ev.server_port) != SK_OK)
+		memset(&r->ev.server, 0, sizeof(r->ev.server));
+}
+
+int req_end(struct req *r, enum sk_reason why)
+{
+	struct sk_ctx *ctx = r->ctx;
+	struct timespec t1;
+	int result = sk_reason_result(why);
+
+	if (why == SK_R_CANON_FAILED && r->result_override != SASL_OK)
+		result = r->result_override;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	clock_gettime(CLOCK_REALTIME, &r->ev.when);
+	r->ev.duration_ns = (int64_t)(t1.tv_sec - r->t0.tv_sec) * 1000000000 +
+			    (t1.tv_nsec - r->t0.tv_nsec);
+	r->ev.success = why == SK_R_OK;
+	r->ev.reason = sk_reason_str(why);
+	r->ev.code = result;
+	r->ev.account = r->account;
+	r->ev.key_id = r->key_id;
+	sk_audit_emit(ctx->audit, &r->ev);
+	if (sk_reason_result(why) == SASL_UNAVAIL)
+		sk_log(&ctx->fwd_lg, SK_LOG_ERR,
+		       "saslkey: %s attempt could not be decided: %s",
+		       r->a->mech ? r->a->mech : "?", r->ev.reason);
+	ctx->cur_lg = NULL;
+	pthread_mutex_unlock(&ctx->lock);
+	return result;
+}
+
+struct sk_store *req_store(struct req *r)
+{
+	struct sk_ctx *ctx = r->ctx;
+
+	if (ctx->st == NULL) {
+		if (sk_store_open(ctx->s.db, SK_STORE_READ, &ctx->fwd_lg,
+				  &ctx->st) != SK_OK)
+			return NULL;
+		return ctx->st;
+	}
+	return ctx->st->ops->check(ctx->st) == SK_OK ? ctx->st : NULL;
+}
+
+int req_accept(struct req *r, const char *identity)
+{
+	const struct sk_host *h = r->a->host;
+	int rc;
+
+	if (h == NULL || h->accept == NULL)
+		return req_end(r, SK_R_OK);
+	rc = h->accept(h->hctx, identity);
+	if (rc != SASL_OK) {
+		r->result_override = rc;
+		return req_end(r, SK_R_CANON_FAILED);
+	}
+	return req_end(r, SK_R_OK);
+}
+
+bool req_user_is(const struct req *r, const char *identity)
+{
+	size_t n = strlen(identity);
+
+	return r->a->user_len == n && memcmp(r->a->user, identity, n) == 0;
+}
+
+bool req_authzid_ok(const struct req *r, const char *identity)
+{
+	size_t n = strlen(identity);
+
+	return r->a->authzid_len == 0 ||
+	       (r->a->authzid_len == n &&
+		memcmp(r->a->authzid, identity, n) == 0);
+}
+
+static void set_account(struct req *r, const char *name)
+{
+	snprintf(r->account, sizeof(r->account), "%s", name);
+}
+
+/* ---- passwords ---- */
+
+/*
+ * saslkey_fallback: a password that is not a key goes to the host's own
+ * verifier (pwcheck_method); our account policy still applies when the
+ * user is one of our accounts, and the audit event is ours as always.
+ */
+static int fallback(struct req *r, const char *pass, size_t plen)
+{
+	const struct sk_attempt *a = r->a;
+	struct sk_credential cred = { 0 };
+	struct sk_account acct;
+	struct sk_store *st;
+	char user[SK_FIELD_MAX + 1];
+	enum sk_reason why;
+	bool known;
+	int rc;
+
+	r->ev.credential = "password";
+	if (a->user_len == 0 || a->user_len > SK_FIELD_MAX)
+		return req_end(r, SK_R_MALFORMED_REQUEST);
+	memcpy(user, a->user, a->user_len);
+	user[a->user_len] = '\0';
+
+	rc = a->host->checkpass(a->host->hctx, a->user, a->user_len, pass,
+				plen);
+	switch (rc) {
+	case SASL_OK:
+		break;
+	case SASL_FAIL:
+	case SASL_UNAVAIL:
+	case SASL_TRYAGAIN:
+	case SASL_NOMEM:
+		return req_end(r, SK_R_FALLBACK_UNAVAILABLE);
+	default:
+		return req_end(r, SK_R_BAD_PASSWORD);
+	}
+	if ((st = req_store(r)) == NULL)
+		return req_end(r, SK_R_STORE_UNAVAILABLE);
+	rc = st->ops->account_get(st, user, &acct);
+	if (rc != SK_OK && rc != SK_NOTFOUND)
+		return req_end(r, SK_R_STORE_UNAVAILABLE);
+	known = rc == SK_OK;
+	if (known)
+		set_account(r, acct.name);
+	if (!req_authzid_ok(r, user))
+		return req_end(r, SK_R_AUTHZID_MISMATCH);
+	why = sk_policy_check(known ? &acct : NULL, &cred, a->service,
+			      &r->ev.client, r->now);
+	if (why != SK_R_OK)
+		return req_end(r, why);
+	return req_accept(r, user);
+}
+
+int sk_request_password(struct sk_ctx *ctx, const struct sk_attempt *a,
+			const char *pass, size_t pass_len)
+{
+	unsigned char hash[SK_KEY_HASH_LEN];
+	struct sk_credential cred;
+	struct sk_keyrec k;
+	struct sk_account acct;
+	struct sk_key key;
+	struct sk_store *st;
+	struct req r;
+	enum sk_reason why;
+	int rc;
+
+	req_begin(&r, ctx, a, "api_key");
+	if (pass_len == 0 || pass_len > SK_FIELD_MAX || a->user_len == 0 ||
+	    a->user_len > SK_FIELD_MAX || a->authzid_len > SK_FIELD_MAX)
+		return req_end(&r, SK_R_MALFORMED_REQUEST);
+
+	switch (sk_key_parse(pass, pass_len, &key)) {
+	case SK_KEY_OK:
+		break;
+	case SK_KEY_NOT_A_KEY:
+		if (ctx->s.fallback && a->host != NULL &&
+		    a->host->checkpass != NULL)
+			return fallback(&r, pass, pass_len);
+		/* fall through */
+	case SK_KEY_MALFORMED:
+		return req_end(&r, SK_R_MALFORMED_KEY);
+	}
+	snprintf(r.key_id, sizeof(r.key_id), "%s", key.id);
+
+	if ((st = req_store(&r)) == NULL) {
+		sk_key_wipe(&key);
+		return req_end(&r, SK_R_STORE_UNAVAILABLE);
+	}
+	rc = st->ops->auth_key(st, key.id, &k, &acct);
+	if (rc != SK_OK) {
+		sk_key_wipe(&key);
+		return req_end(&r, rc == SK_NOTFOUND ? SK_R_UNKNOWN_KEY :
+						       SK_R_STORE_UNAVAILABLE);
+	}
+	set_account(&r, acct.name);
+	rc = sk_key_hash(&key, hash);
+	sk_key_wipe(&key);
+	if (rc != SK_OK)
+		return req_end(&r, SK_R_INTERNAL);
+	/* both sides are SK_KEY_HASH_LEN bytes: the length is public */
+	if (!sk_ct_equal(hash, k.hash, SK_KEY_HASH_LEN))
+		return req_end(&r, SK_R_BAD_SECRET);
+	if (!req_user_is(&r, ctx->s.key_username) && !req_user_is(&r, k.id) &&
+	    !req_user_is(&r, acct.name))
+		return req_end(&r, SK_R_USER_MISMATCH);
+	if (!req_authzid_ok(&r, acct.name))
+		return req_end(&r, SK_R_AUTHZID_MISMATCH);
+
+	cred = (struct sk_credential){
+		.expires = k.expires,
+		.revoked = k.revoked,
+		.services = k.services,
+		.allow = k.allow,
+	};
+	why = sk_policy_check(&acct, &cred, a->service, &r.ev.client, r.now);
+	if (why != SK_R_OK)
+		return req_end(&r, why);
+	return req_accept(&r, acct.name);
+}
+
+int sk_request_malformed(struct sk_ctx *ctx, const struct sk_attempt *a)
+{
+	struct req r;
+
+	req_begin(&r, ctx, a, NULL);
+	return req_end(&r, SK_R_MALFORMED_REQUEST);
+}

@@ -1,0 +1,79 @@
+/* saslkey - the request layer: one call per attempt, whatever the mechanism */
+#ifndef SK_REQUEST_H
+#define SK_REQUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "log.h"
+
+/*
+ * Mechanisms parse their wire format and make exactly one call here (or
+ * sk_request_malformed() when the wire format was broken).  For every
+ * attempt the request layer
+ *
+ *   1. builds the attempt context (service, mechanism, client and server
+ *      address and port, presented user),
+ *   2. checks the credential against the store,
+ *   3. applies policy (policy.h),
+ *   4. has the host make the identity the authenticated one (accept),
+ *   5. emits exactly one audit event, and
+ *   6. returns one SASL result code (reason.h does the mapping).
+ *
+ * Mechanisms contain no policy, no audit and no store code.
+ *
+ * A struct sk_ctx is per process: settings, the store handle (opened on
+ * first use, so after the host dropped privileges and chrooted), the audit
+ * sinks and caches.  Calls are serialised by a lock inside the context, so
+ * threaded hosts (slapd) are safe.
+ */
+struct sk_ctx;
+
+int sk_ctx_new(const struct sk_settings *s, const struct sk_logger *lg,
+	       struct sk_ctx **out);
+void sk_ctx_free(struct sk_ctx *ctx);
+const struct sk_settings *sk_ctx_settings(const struct sk_ctx *ctx);
+
+/* What the host provides for one attempt. */
+struct sk_host {
+	/* this connection's log; NULL = the context's */
+	const struct sk_logger *lg;
+	/* make identity the authenticated (and authorised) user; SASL code */
+	int (*accept)(void *hctx, const char *identity);
+	/* the host's own verifier for saslkey_fallback; NULL = none */
+	int (*checkpass)(void *hctx, const char *user, size_t ulen,
+			 const char *pass, size_t plen);
+	void *hctx;
+};
+
+struct sk_attempt {
+	const char *service;		/* "smtp", "imap", ... */
+	const char *mech;		/* "PLAIN", ... */
+	const char *remote;		/* libsasl2 "ip;port", or NULL */
+	size_t remote_len;
+	const char *local;
+	size_t local_len;
+	const char *user;		/* presented authcid: untrusted */
+	size_t user_len;
+	const char *authzid;		/* requested authzid, may be empty */
+	size_t authzid_len;
+	const struct sk_host *host;
+};
+
+/* longest user name or password the request layer accepts */
+#define SK_FIELD_MAX 255
+
+/*
+ * A password: an API key, or (saslkey_fallback: yes) an ordinary password
+ * for the host's pwcheck_method.  The user may be saslkey_key_username
+ * ("apikey"), the key id or the key's account; the identity becomes the
+ * key's account.  An authzid must be empty or equal that account.
+ */
+int sk_request_password(struct sk_ctx *ctx, const struct sk_attempt *a,
+			const char *pass, size_t pass_len);
+
+/* the client's message did not parse: audit it, return SASL_BADPROT */
+int sk_request_malformed(struct sk_ctx *ctx, const struct sk_attempt *a);
+
+#endif

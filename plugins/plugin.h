@@ -1,0 +1,53 @@
+/* saslkey plugins - glue between libsasl2 and the request layer */
+#ifndef SKP_PLUGIN_H
+#define SKP_PLUGIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <sasl/sasl.h>
+#include <sasl/saslplug.h>
+
+#include "request.h"
+
+/*
+ * The mechanisms in this directory are thin: a grammar comment, a bounded
+ * parser and one call into the functions below, which turn libsasl2's
+ * sparams into a struct sk_attempt, hand it to common/request.c and, on
+ * success, make the identity official through canon_user.
+ */
+
+/* plug_init: take refs references on the process context (created once) */
+int skp_acquire(const sasl_utils_t *utils, unsigned refs);
+/* mech_free / auxprop_free: drop one; the last one frees the context */
+void skp_release(void);
+struct sk_ctx *skp_ctx(void);
+
+/* a password attempt (PLAIN, LOGIN) */
+int skp_password(sasl_server_params_t *sparams, sasl_out_params_t *oparams,
+		 const char *mech, const char *authzid, size_t authzid_len,
+		 const char *user, size_t user_len, const char *pass,
+		 size_t pass_len);
+
+/* the client's message was malformed: audited, SASL_BADPROT */
+int skp_malformed(sasl_server_params_t *sparams, const char *mech,
+		  const char *user, size_t user_len);
+
+/*
+ * True while one of our mechanisms is inside canon_user or checkpass for
+ * this connection: the auxprop plugin then serves data but neither gates
+ * nor audits, so an attempt yields one audit event, not two.
+ */
+bool skp_in_own_mech(const sasl_utils_t *utils);
+
+/* libsasl2 log levels for ours */
+int skp_log_level(enum sk_log_level level);
+
+extern const sasl_server_plug_t skp_plain_mech;
+extern const sasl_server_plug_t skp_login_mech;
+
+/* mech_dispose for mechanisms whose context is one utils->malloc block */
+void skp_dispose_wiped(void *conn_context, const sasl_utils_t *utils,
+		       size_t size);
+
+#endif
