@@ -3,7 +3,7 @@
 set -u
 dir=$(dirname "$0")
 rc=0
-for t in ${SK_E2E:-sample doctor}; do
+for t in ${SK_E2E:-sample doctor postfix}; do
 	echo "-- $t"
 	sh "$dir/$t.sh" || rc=1
 done
