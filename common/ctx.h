@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "reason.h"
+#include "seal.h"
 #include "request.h"
 #include "store.h"
 
@@ -21,6 +22,7 @@ struct sk_ctx {
 	const struct sk_logger *cur_lg;
 	struct sk_store *st;		/* NULL until the first good open */
 	struct sk_audit *audit;
+	struct sk_master_key mk;	/* CRAM-MD5; loaded when possible */
 	pthread_mutex_t lock;		/* recursive: accept() may re-enter */
 };
 

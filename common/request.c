@@ -44,6 +44,17 @@ int sk_ctx_new(const struct sk_settings *s, const struct sk_logger *lg,
 	pthread_mutexattr_destroy(&attr);
 	r = sk_audit_open(&ctx->audit, s->audit_file, s->audit_syslog,
 			  s->audit_syslog_socket, &ctx->fwd_lg);
+	/*
+	 * The master key now, while the host may still be root (Postfix
+	 * initialises SASL before dropping privileges); a site without
+	 * CRAM-MD5 has none, so failing here is silent and retried on use.
+	 */
+	{
+		char path[PATH_MAX], err[256];
+
+		sk_settings_master_key_path(s, path, sizeof(path));
+		sk_master_key_load(path, &ctx->mk, err, sizeof(err));
+	}
 	if (r != SK_OK) {
 		pthread_mutex_destroy(&ctx->lock);
 		free(ctx);
@@ -59,6 +70,7 @@ void sk_ctx_free(struct sk_ctx *ctx)
 		return;
 	sk_store_close(ctx->st);
 	sk_audit_close(ctx->audit);
+	sk_master_key_wipe(&ctx->mk);
 	pthread_mutex_destroy(&ctx->lock);
 	free(ctx);
 }

@@ -73,6 +73,17 @@ struct sk_attempt {
 int sk_request_password(struct sk_ctx *ctx, const struct sk_attempt *a,
 			const char *pass, size_t pass_len);
 
+/*
+ * A CRAM-MD5 response (RFC 2195) to challenge: user is an account (its
+ * secrets and CRAM-enabled keys are tried) or a key id; digest is the
+ * client's 16-byte HMAC-MD5.  The challenge is a parameter so the request
+ * layer can be tested against RFC vectors; the mechanism always passes
+ * the one it generated.
+ */
+int sk_request_cram(struct sk_ctx *ctx, const struct sk_attempt *a,
+		    const char *challenge, size_t chlen,
+		    const unsigned char digest[16]);
+
 /* the client's message did not parse: audit it, return SASL_BADPROT */
 int sk_request_malformed(struct sk_ctx *ctx, const struct sk_attempt *a);
 

@@ -44,6 +44,9 @@ struct sk_account {
 	char note[SK_NOTE_MAX + 1];
 };
 
+/* a sealed secret (seal.h): CRAM-MD5 HMAC state under the master key */
+#define SK_SEALED_MAX	64
+
 struct sk_keyrec {
 	char id[SK_KEY_ID_LEN + 1];
 	int64_t account_id;
@@ -55,7 +58,28 @@ struct sk_keyrec {
 	int64_t expires;
 	int64_t revoked;
 	char rotated_from[SK_KEY_ID_LEN + 1];
+	/* CRAM-enabled keys: the sealed HMAC-MD5 state of the whole key */
+	unsigned char cram[SK_SEALED_MAX];
+	size_t cram_len;			/* 0 = not CRAM-enabled */
 };
+
+/*
+ * An account's own secret (CRAM-MD5 shared secret): an account may hold
+ * several, e.g. the old and the new one during a rotation.
+ */
+struct sk_secret {
+	char id[SK_KEY_ID_LEN + 1];
+	int64_t account_id;
+	char label[SK_LABEL_MAX + 1];
+	unsigned char cram[SK_SEALED_MAX];
+	size_t cram_len;
+	int64_t created;
+	int64_t expires;
+	int64_t revoked;
+};
+
+/* names in the store's small key/value table */
+#define SK_META_MASTER_FPR "master_key_fingerprint"
 
 enum sk_store_mode {
 	SK_STORE_READ,		/* plugins and helpers */
@@ -68,6 +92,7 @@ struct sk_store;
 /* a listing callback; return non-zero to stop early */
 typedef int sk_account_cb(void *ctx, const struct sk_account *a);
 typedef int sk_key_cb(void *ctx, const struct sk_keyrec *k);
+typedef int sk_secret_cb(void *ctx, const struct sk_secret *s);
 
 struct sk_store_ops {
 	const char *name;
@@ -103,6 +128,22 @@ struct sk_store_ops {
 	/* the authentication path: a key and its account in one lookup */
 	int (*auth_key)(struct sk_store *st, const char *id,
 			struct sk_keyrec *k, struct sk_account *a);
+
+	int (*secret_add)(struct sk_store *st, const struct sk_secret *s);
+	int (*secret_get)(struct sk_store *st, const char *id,
+			  struct sk_secret *out);
+	/* label, expires, revoked */
+	int (*secret_update)(struct sk_store *st, const struct sk_secret *s);
+	int (*secret_list)(struct sk_store *st, int64_t account_id,
+			   sk_secret_cb *cb, void *ctx);
+	int (*secret_count)(struct sk_store *st, int64_t account_id,
+			    size_t *n);
+	int (*secret_remove_all)(struct sk_store *st, int64_t account_id);
+
+	int (*meta_get)(struct sk_store *st, const char *name, void *buf,
+			size_t cap, size_t *len);
+	int (*meta_set)(struct sk_store *st, const char *name, const void *v,
+			size_t len);
 };
 
 struct sk_store {
@@ -111,7 +152,7 @@ struct sk_store {
 };
 
 /* the current schema version this build reads and writes */
-#define SK_SCHEMA_VERSION 1
+#define SK_SCHEMA_VERSION 2
 
 /*
  * Open the store at location.  Refuses a world-writable file (anyone could

@@ -45,6 +45,20 @@ static const char *const migrations[] = {
 	"  revoked INTEGER NOT NULL DEFAULT 0,"
 	"  rotated_from TEXT NOT NULL DEFAULT '');"
 	"CREATE INDEX keys_account ON keys(account_id);",
+	/* 1 -> 2: CRAM-MD5 state (sealed), account secrets, metadata */
+	"CREATE TABLE meta ("
+	"  name TEXT PRIMARY KEY,"
+	"  value BLOB NOT NULL);"
+	"ALTER TABLE keys ADD COLUMN cram BLOB;"
+	"CREATE TABLE secrets ("
+	"  id TEXT PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	"  label TEXT NOT NULL DEFAULT '',"
+	"  cram BLOB,"
+	"  created INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL DEFAULT 0,"
+	"  revoked INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX secrets_account ON secrets(account_id);",
 };
 
 _Static_assert(SK_N_ELEMENTS(migrations) == SK_SCHEMA_VERSION,
@@ -66,12 +80,22 @@ enum stmt_id {
 	Q_KEY_LIST,
 	Q_KEY_LIST_ALL,
 	Q_AUTH_KEY,
+	Q_SECRET_ADD,
+	Q_SECRET_GET,
+	Q_SECRET_UPDATE,
+	Q_SECRET_LIST,
+	Q_SECRET_COUNT,
+	Q_SECRET_REMOVE_ALL,
+	Q_META_GET,
+	Q_META_SET,
 	Q_COUNT
 };
 
 #define ACCOUNT_COLS "id, name, allow, disabled, created, note"
 #define KEY_COLS "id, account_id, label, hash, services, allow, created, " \
-		 "expires, revoked, rotated_from"
+		 "expires, revoked, rotated_from, cram"
+#define KEY_NCOLS 11
+#define SECRET_COLS "id, account_id, label, cram, created, expires, revoked"
 
 static const char *const stmt_sql[Q_COUNT] = {
 	[Q_DATA_VERSION] = "PRAGMA data_version",
@@ -85,20 +109,32 @@ static const char *const stmt_sql[Q_COUNT] = {
 	[Q_ACCOUNT_LIST] = "SELECT " ACCOUNT_COLS " FROM accounts ORDER BY name",
 	[Q_KEY_GET] = "SELECT " KEY_COLS " FROM keys WHERE id = ?1",
 	[Q_KEY_ADD] = "INSERT INTO keys (" KEY_COLS ") VALUES"
-		      " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+		      " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[Q_KEY_UPDATE] = "UPDATE keys SET label = ?2, services = ?3, allow = ?4,"
 			 " expires = ?5, revoked = ?6 WHERE id = ?1",
 	[Q_KEY_COUNT] = "SELECT count(*) FROM keys WHERE account_id = ?1",
 	[Q_KEY_REMOVE_ALL] = "DELETE FROM keys WHERE account_id = ?1",
 	[Q_KEY_LIST] = "SELECT " KEY_COLS " FROM keys WHERE account_id = ?1"
-		       " ORDER BY created, id",
-	[Q_KEY_LIST_ALL] = "SELECT " KEY_COLS " FROM keys ORDER BY created, id",
+		       " ORDER BY created, rowid",
+	[Q_KEY_LIST_ALL] = "SELECT " KEY_COLS " FROM keys ORDER BY created, rowid",
 	/* the hot path: one indexed point lookup joining the account */
 	[Q_AUTH_KEY] = "SELECT k.id, k.account_id, k.label, k.hash, k.services,"
 		       " k.allow, k.created, k.expires, k.revoked,"
-		       " k.rotated_from, a.id, a.name, a.allow, a.disabled,"
-		       " a.created, a.note FROM keys k JOIN accounts a"
-		       " ON a.id = k.account_id WHERE k.id = ?1",
+		       " k.rotated_from, k.cram, a.id, a.name, a.allow,"
+		       " a.disabled, a.created, a.note FROM keys k JOIN"
+		       " accounts a ON a.id = k.account_id WHERE k.id = ?1",
+	[Q_SECRET_ADD] = "INSERT INTO secrets (" SECRET_COLS ") VALUES"
+			 " (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[Q_SECRET_GET] = "SELECT " SECRET_COLS " FROM secrets WHERE id = ?1",
+	[Q_SECRET_UPDATE] = "UPDATE secrets SET label = ?2, expires = ?3,"
+			    " revoked = ?4 WHERE id = ?1",
+	[Q_SECRET_LIST] = "SELECT " SECRET_COLS " FROM secrets"
+			  " WHERE account_id = ?1 ORDER BY created, rowid",
+	[Q_SECRET_COUNT] = "SELECT count(*) FROM secrets WHERE account_id = ?1",
+	[Q_SECRET_REMOVE_ALL] = "DELETE FROM secrets WHERE account_id = ?1",
+	[Q_META_GET] = "SELECT value FROM meta WHERE name = ?1",
+	[Q_META_SET] = "INSERT INTO meta (name, value) VALUES (?1, ?2)"
+		       " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
 };
 
 struct sqlite_store {
@@ -195,6 +231,27 @@ static int col_text(struct sqlite_store *s, sqlite3_stmt *q, int i,
 	return SK_OK;
 }
 
+/* a sealed blob column: NULL (not set) or at most SK_SEALED_MAX bytes */
+static int col_sealed(struct sqlite_store *s, sqlite3_stmt *q, int i,
+		      unsigned char *dst, size_t *len)
+{
+	const void *v = sqlite3_column_blob(q, i);
+	int n = sqlite3_column_bytes(q, i);
+
+	*len = 0;
+	if (v == NULL || n == 0)
+		return SK_OK;
+	if (n > SK_SEALED_MAX) {
+		sk_log(s->base.lg, SK_LOG_ERR,
+		       "store %s: column %d has an impossible value", s->path,
+		       i);
+		return SK_UNAVAIL;
+	}
+	memcpy(dst, v, (size_t)n);
+	*len = (size_t)n;
+	return SK_OK;
+}
+
 static int read_account(struct sqlite_store *s, sqlite3_stmt *q, int c,
 			struct sk_account *a)
 {
@@ -235,6 +292,21 @@ static int read_key(struct sqlite_store *s, sqlite3_stmt *q, int c,
 	k->created = sqlite3_column_int64(q, c + 6);
 	k->expires = sqlite3_column_int64(q, c + 7);
 	k->revoked = sqlite3_column_int64(q, c + 8);
+	return col_sealed(s, q, c + 10, k->cram, &k->cram_len);
+}
+
+static int read_secret(struct sqlite_store *s, sqlite3_stmt *q,
+		       struct sk_secret *x)
+{
+	memset(x, 0, sizeof(*x));
+	if (col_text(s, q, 0, x->id, sizeof(x->id)) != SK_OK ||
+	    col_text(s, q, 2, x->label, sizeof(x->label)) != SK_OK ||
+	    col_sealed(s, q, 3, x->cram, &x->cram_len) != SK_OK)
+		return SK_UNAVAIL;
+	x->account_id = sqlite3_column_int64(q, 1);
+	x->created = sqlite3_column_int64(q, 4);
+	x->expires = sqlite3_column_int64(q, 5);
+	x->revoked = sqlite3_column_int64(q, 6);
 	return SK_OK;
 }
 
@@ -659,6 +731,11 @@ static int sq_key_add(struct sk_store *st, const struct sk_keyrec *k)
 	sqlite3_bind_int64(q, 8, k->expires);
 	sqlite3_bind_int64(q, 9, k->revoked);
 	bind_text(q, 10, k->rotated_from);
+	if (k->cram_len > 0)
+		sqlite3_bind_blob(q, 11, k->cram, (int)k->cram_len,
+				  SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, 11);
 	return step_done(s, q, "add key");
 }
 
@@ -682,21 +759,12 @@ static int sq_key_update(struct sk_store *st, const struct sk_keyrec *k)
 	return r;
 }
 
+static int count_where(struct sqlite_store *s, enum stmt_id id,
+		       int64_t account_id, size_t *n);
+
 static int sq_key_count(struct sk_store *st, int64_t account_id, size_t *n)
 {
-	struct sqlite_store *s = SQ(st);
-	sqlite3_stmt *q = NULL;
-	bool row;
-	int r;
-
-	if ((r = prepare(s, Q_KEY_COUNT, &q)) != SK_OK)
-		return r;
-	sqlite3_bind_int64(q, 1, account_id);
-	r = step_one(s, q, "count keys", &row);
-	if (r == SK_OK)
-		*n = row ? (size_t)sqlite3_column_int64(q, 0) : 0;
-	finish(q);
-	return r;
+	return count_where(SQ(st), Q_KEY_COUNT, account_id, n);
 }
 
 static int sq_key_remove_all(struct sk_store *st, int64_t account_id)
@@ -750,10 +818,170 @@ static int sq_auth_key(struct sk_store *st, const char *id,
 		if (!row)
 			r = SK_NOTFOUND;
 		else if ((r = read_key(s, q, 0, k)) == SK_OK)
-			r = read_account(s, q, 10, a);
+			r = read_account(s, q, KEY_NCOLS, a);
 	}
 	finish(q);
 	return r;
+}
+
+/* ---- account secrets ---- */
+
+static int sq_secret_add(struct sk_store *st, const struct sk_secret *x)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	int r;
+
+	if ((r = prepare(s, Q_SECRET_ADD, &q)) != SK_OK)
+		return r;
+	bind_text(q, 1, x->id);
+	sqlite3_bind_int64(q, 2, x->account_id);
+	bind_text(q, 3, x->label);
+	if (x->cram_len > 0)
+		sqlite3_bind_blob(q, 4, x->cram, (int)x->cram_len,
+				  SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, 4);
+	sqlite3_bind_int64(q, 5, x->created);
+	sqlite3_bind_int64(q, 6, x->expires);
+	sqlite3_bind_int64(q, 7, x->revoked);
+	return step_done(s, q, "add secret");
+}
+
+static int sq_secret_get(struct sk_store *st, const char *id,
+			 struct sk_secret *out)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	bool row;
+	int r;
+
+	if ((r = prepare(s, Q_SECRET_GET, &q)) != SK_OK)
+		return r;
+	bind_text(q, 1, id);
+	r = step_one(s, q, "get secret", &row);
+	if (r == SK_OK)
+		r = row ? read_secret(s, q, out) : SK_NOTFOUND;
+	finish(q);
+	return r;
+}
+
+static int sq_secret_update(struct sk_store *st, const struct sk_secret *x)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	int r;
+
+	if ((r = prepare(s, Q_SECRET_UPDATE, &q)) != SK_OK)
+		return r;
+	bind_text(q, 1, x->id);
+	bind_text(q, 2, x->label);
+	sqlite3_bind_int64(q, 3, x->expires);
+	sqlite3_bind_int64(q, 4, x->revoked);
+	if ((r = step_done(s, q, "update secret")) == SK_OK &&
+	    sqlite3_changes(s->db) != 1)
+		r = SK_NOTFOUND;
+	return r;
+}
+
+static int sq_secret_list(struct sk_store *st, int64_t account_id,
+			  sk_secret_cb *cb, void *ctx)
+{
+	struct sqlite_store *s = SQ(st);
+	struct sk_secret x;
+	sqlite3_stmt *q = NULL;
+	int r, rc;
+
+	if ((r = prepare(s, Q_SECRET_LIST, &q)) != SK_OK)
+		return r;
+	sqlite3_bind_int64(q, 1, account_id);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if ((r = read_secret(s, q, &x)) != SK_OK || cb(ctx, &x) != 0)
+			break;
+	}
+	if (r == SK_OK && rc != SQLITE_ROW)
+		r = map_rc(s, rc, "list secrets");
+	finish(q);
+	return r;
+}
+
+static int count_where(struct sqlite_store *s, enum stmt_id id,
+		       int64_t account_id, size_t *n)
+{
+	sqlite3_stmt *q = NULL;
+	bool row;
+	int r;
+
+	if ((r = prepare(s, id, &q)) != SK_OK)
+		return r;
+	sqlite3_bind_int64(q, 1, account_id);
+	r = step_one(s, q, "count", &row);
+	if (r == SK_OK)
+		*n = row ? (size_t)sqlite3_column_int64(q, 0) : 0;
+	finish(q);
+	return r;
+}
+
+static int sq_secret_count(struct sk_store *st, int64_t account_id, size_t *n)
+{
+	return count_where(SQ(st), Q_SECRET_COUNT, account_id, n);
+}
+
+static int sq_secret_remove_all(struct sk_store *st, int64_t account_id)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	int r;
+
+	if ((r = prepare(s, Q_SECRET_REMOVE_ALL, &q)) != SK_OK)
+		return r;
+	sqlite3_bind_int64(q, 1, account_id);
+	return step_done(s, q, "remove secrets");
+}
+
+/* ---- metadata ---- */
+
+static int sq_meta_get(struct sk_store *st, const char *name, void *buf,
+		       size_t cap, size_t *len)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	bool row;
+	int r, n;
+
+	*len = 0;
+	if ((r = prepare(s, Q_META_GET, &q)) != SK_OK)
+		return r;
+	bind_text(q, 1, name);
+	r = step_one(s, q, "read metadata", &row);
+	if (r == SK_OK && !row)
+		r = SK_NOTFOUND;
+	if (r == SK_OK) {
+		n = sqlite3_column_bytes(q, 0);
+		if (n < 0 || (size_t)n > cap) {
+			r = SK_UNAVAIL;
+		} else {
+			if (n > 0)
+				memcpy(buf, sqlite3_column_blob(q, 0), (size_t)n);
+			*len = (size_t)n;
+		}
+	}
+	finish(q);
+	return r;
+}
+
+static int sq_meta_set(struct sk_store *st, const char *name, const void *v,
+		       size_t len)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	int r;
+
+	if ((r = prepare(s, Q_META_SET, &q)) != SK_OK)
+		return r;
+	bind_text(q, 1, name);
+	sqlite3_bind_blob(q, 2, v, (int)len, SQLITE_STATIC);
+	return step_done(s, q, "write metadata");
 }
 
 static const struct sk_store_ops sqlite_ops = {
@@ -778,6 +1006,14 @@ static const struct sk_store_ops sqlite_ops = {
 	.key_remove_all = sq_key_remove_all,
 	.key_list = sq_key_list,
 	.auth_key = sq_auth_key,
+	.secret_add = sq_secret_add,
+	.secret_get = sq_secret_get,
+	.secret_update = sq_secret_update,
+	.secret_list = sq_secret_list,
+	.secret_count = sq_secret_count,
+	.secret_remove_all = sq_secret_remove_all,
+	.meta_get = sq_meta_get,
+	.meta_set = sq_meta_set,
 };
 
 int sk_store_sqlite_open(const char *path, enum sk_store_mode mode,

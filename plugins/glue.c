@@ -147,6 +147,23 @@ int skp_password(sasl_server_params_t *sparams, sasl_out_params_t *oparams,
 	return finish(sparams, sk_request_password(ctx, &a, pass, pass_len));
 }
 
+int skp_cram(sasl_server_params_t *sparams, sasl_out_params_t *oparams,
+	     const char *user, size_t user_len, const char *challenge,
+	     size_t chal_len, const unsigned char digest[16])
+{
+	struct conn_host h;
+	struct sk_attempt a;
+	struct sk_ctx *ctx = skp_ctx();
+
+	if (ctx == NULL)
+		return SASL_UNAVAIL;
+	attempt_init(&a, &h, sparams, oparams, "CRAM-MD5");
+	a.user = user;
+	a.user_len = user_len;
+	return finish(sparams, sk_request_cram(ctx, &a, challenge, chal_len,
+					       digest));
+}
+
 int skp_malformed(sasl_server_params_t *sparams, const char *mech,
 		  const char *user, size_t user_len)
 {

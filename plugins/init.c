@@ -108,7 +108,12 @@ static void mech_free(void *glob_context, const sasl_utils_t *utils)
 	skp_release();
 }
 
-static sasl_server_plug_t server_plugs[2];
+static const sasl_server_plug_t *const mechs[] = {
+	&skp_plain_mech,
+	&skp_login_mech,
+	&skp_cram_mech,
+};
+static sasl_server_plug_t server_plugs[SK_N_ELEMENTS(mechs)];
 
 __attribute__((visibility("default")))
 int sasl_server_plug_init(const sasl_utils_t *utils, int maxversion,
@@ -119,7 +124,6 @@ int sasl_server_plug_init(const sasl_utils_t *utils, int maxversion,
 			  int *out_version, sasl_server_plug_t **pluglist,
 			  int *plugcount)
 {
-	const sasl_server_plug_t *mechs[] = { &skp_plain_mech, &skp_login_mech };
 	size_t i;
 	int rc;
 

@@ -29,6 +29,11 @@ int skp_password(sasl_server_params_t *sparams, sasl_out_params_t *oparams,
 		 const char *user, size_t user_len, const char *pass,
 		 size_t pass_len);
 
+/* a CRAM-MD5 response to the challenge this mechanism sent */
+int skp_cram(sasl_server_params_t *sparams, sasl_out_params_t *oparams,
+	     const char *user, size_t user_len, const char *challenge,
+	     size_t chal_len, const unsigned char digest[16]);
+
 /* the client's message was malformed: audited, SASL_BADPROT */
 int skp_malformed(sasl_server_params_t *sparams, const char *mech,
 		  const char *user, size_t user_len);
@@ -45,6 +50,7 @@ int skp_log_level(enum sk_log_level level);
 
 extern const sasl_server_plug_t skp_plain_mech;
 extern const sasl_server_plug_t skp_login_mech;
+extern const sasl_server_plug_t skp_cram_mech;
 
 /* mech_dispose for mechanisms whose context is one utils->malloc block */
 void skp_dispose_wiped(void *conn_context, const sasl_utils_t *utils,

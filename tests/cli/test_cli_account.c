@@ -422,7 +422,7 @@ static void test_remove(void)
 	cli_run(&r, NULL, db, "account", "remove", "keyed", "--with-keys",
 		NULL);
 	CU_ASSERT_EQUAL(r.rc, 0);
-	CU_ASSERT(strstr(r.err, "2 keys deleted") != NULL);
+	CU_ASSERT(strstr(r.err, "(2 keys, 0 secrets deleted)") != NULL);
 	cli_free(&r);
 	cli_run(&r, NULL, db, "account", "show", "keyed", NULL);
 	CU_ASSERT_EQUAL(r.rc, 1);

@@ -8,6 +8,10 @@
 #include "store_backend.h"
 #include "sktest.h"
 
+#define STR2(x) #x
+#define STR(x) STR2(x)
+#define SCHEMA_LINE "schema version " STR(SK_SCHEMA_VERSION) ")"
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +50,7 @@ static void test_init_creates(void)
 	CU_ASSERT_EQUAL(r.rc, 0);
 	CU_ASSERT(strstr(r.out, "created store") != NULL);
 	CU_ASSERT(strstr(r.out, db) != NULL);
-	CU_ASSERT(strstr(r.out, "schema version 1") != NULL);
+	CU_ASSERT(strstr(r.out, SCHEMA_LINE) != NULL);
 	cli_free(&r);
 	CU_ASSERT_EQUAL(mode_of(top), 0755);
 	CU_ASSERT_EQUAL(mode_of(dir), 0750);
@@ -82,7 +86,7 @@ static void test_init_migrates(void)
 		cli_free(&r);
 		cli_run(&r, NULL, db, "init", NULL);
 		CU_ASSERT_EQUAL(r.rc, 0);
-		CU_ASSERT(strstr(r.out, "schema version 1") != NULL);
+		CU_ASSERT(strstr(r.out, SCHEMA_LINE) != NULL);
 		cli_free(&r);
 		cli_run(&r, NULL, db, "account", "list", NULL);
 		CU_ASSERT_EQUAL(r.rc, 0);

@@ -8,21 +8,25 @@ set -u
 
 T=$(mktemp -d /tmp/sk-postfix.XXXXXX)
 PORT=$(pf_free_port)
-cleanup() { pf_stop "$T"; rm -rf "$T"; }
+cleanup() { pf_stop "$T"; [ -n "${SK_KEEP:-}" ] || rm -rf "$T"; }
 trap cleanup EXIT INT TERM
 export SASLKEY_DB=$T/store/keys.db
-MECHS="PLAIN LOGIN"
+MECHS="PLAIN LOGIN CRAM-MD5"
 
-pf_start "$T" "$PORT" "$MECHS" || { not_ok "postfix starts"; summary postfix; exit 1; }
-ok "postfix starts with libsaslkey.so in SASL_PATH (port $PORT)"
-
+# the store and its master key first, as an administrator would: smtpd
+# reads the master key (0600 root) when it starts, before dropping root
+mkdir -p "$T/store"
 "$SK_CLI" init >/dev/null
 "$SK_CLI" account add acme >/dev/null 2>&1
 "$SK_CLI" account add lo --allow 127.0.0.1/32 >/dev/null 2>&1
-KEY=$("$SK_CLI" key create acme 2>/dev/null)
-KEY_LO=$("$SK_CLI" key create lo 2>/dev/null)
-KEY_REV=$("$SK_CLI" key create acme 2>/dev/null)
+# --cram: the same keys also work for CRAM-MD5 (user = key id)
+KEY=$("$SK_CLI" key create acme --cram 2>/dev/null)
+KEY_LO=$("$SK_CLI" key create lo --cram 2>/dev/null)
+KEY_REV=$("$SK_CLI" key create acme --cram 2>/dev/null)
 "$SK_CLI" key revoke "$(printf '%s' "$KEY_REV" | cut -d_ -f2)" 2>/dev/null
+
+pf_start "$T" "$PORT" "$MECHS" || { not_ok "postfix starts"; summary postfix; exit 1; }
+ok "postfix starts with libsaslkey.so in SASL_PATH (port $PORT)"
 pf_store_perms "$T"
 AUDIT=$T/audit.json
 
@@ -49,9 +53,13 @@ expect_reply() {
 	ok "$desc"
 }
 
-for mech in PLAIN LOGIN; do
+kid() { printf '%s' "$1" | cut -d_ -f2; }
+
+for mech in PLAIN LOGIN CRAM-MD5; do
+	# CRAM-MD5 sends only a digest: the user must say which key (its id)
+	u() { if [ $mech = CRAM-MD5 ]; then kid "$1"; else echo apikey; fi; }
 	n=$(audit_count "$AUDIT")
-	out=$(swaks_auth $mech apikey "$KEY")
+	out=$(swaks_auth $mech "$(u "$KEY")" "$KEY")
 	expect_reply "$mech with an API key: 235, then 250 after DATA" "$out" 235 250
 	check "$mech success: exactly one audit event, reason ok" \
 	    [ "$(audit_count "$AUDIT")" -eq $((n + 1)) -a \
@@ -60,19 +68,19 @@ for mech in PLAIN LOGIN; do
 	    [ "$(audit_field "$AUDIT" user.id)" = acme -a \
 	      "$(audit_field "$AUDIT" saslkey.key_id)" = "$(printf '%s' "$KEY" | cut -d_ -f2)" ]
 
-	out=$(swaks_auth $mech apikey "$(forge_key "$KEY")" --quit-after AUTH)
+	out=$(swaks_auth $mech "$(u "$KEY")" "$(forge_key "$KEY")" --quit-after AUTH)
 	expect_reply "$mech with a wrong key: 535" "$out" 535
 	check "$mech wrong key audited as bad_secret" \
 	    [ "$(audit_field "$AUDIT" event.reason)" = bad_secret ]
 
-	out=$(swaks_auth $mech apikey "$KEY_REV" --quit-after AUTH)
+	out=$(swaks_auth $mech "$(u "$KEY_REV")" "$KEY_REV" --quit-after AUTH)
 	expect_reply "$mech with a revoked key: 535" "$out" 535
 	check "$mech revoked key audited as key_revoked" \
 	    [ "$(audit_field "$AUDIT" event.reason)" = key_revoked ]
 
-	out=$(swaks_auth $mech apikey "$KEY_LO" --quit-after AUTH)
+	out=$(swaks_auth $mech "$(u "$KEY_LO")" "$KEY_LO" --quit-after AUTH)
 	expect_reply "$mech key restricted to 127.0.0.1/32, from 127.0.0.1: 235" "$out" 235
-	out=$(swaks_auth $mech apikey "$KEY_LO" --quit-after AUTH \
+	out=$(swaks_auth $mech "$(u "$KEY_LO")" "$KEY_LO" --quit-after AUTH \
 	    --local-interface 127.0.0.2)
 	expect_reply "$mech same key from 127.0.0.2: 535" "$out" 535
 	check "$mech refused address audited as ip_not_allowed_account from 127.0.0.2" \
@@ -96,6 +104,8 @@ check "Postfix logged sasl_method=PLAIN, sasl_username=acme" \
     grep -q "sasl_method=PLAIN, sasl_username=acme" "$T/maillog"
 check "Postfix logged sasl_method=LOGIN, sasl_username=acme" \
     grep -q "sasl_method=LOGIN, sasl_username=acme" "$T/maillog"
+check "Postfix logged sasl_method=CRAM-MD5, sasl_username=acme" \
+    grep -q "sasl_method=CRAM-MD5, sasl_username=acme" "$T/maillog"
 check "accepted mail reached the discard sink" \
     grep -q "status=sent (saslkey test sink)" "$T/maillog"
 

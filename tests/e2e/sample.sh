@@ -13,25 +13,29 @@ export SASLKEY_DB=$DB
 
 "$SK_CLI" init >/dev/null
 "$SK_CLI" account add acme >/dev/null 2>&1
-KEY=$("$SK_CLI" key create acme --service rcmd --service smtp 2>/dev/null)
+KEY=$("$SK_CLI" key create acme --service rcmd --service smtp --cram 2>/dev/null)
+KID=$(printf '%s' "$KEY" | cut -d_ -f2)
 cat >"$T/sample.conf" <<CONF
-mech_list: PLAIN LOGIN
+mech_list: PLAIN LOGIN CRAM-MD5
 saslkey_db: $DB
 saslkey_audit_file: $AUDIT
 saslkey_audit_syslog: no
 CONF
 
-for mech in PLAIN LOGIN; do
+for mech in PLAIN LOGIN CRAM-MD5; do
+	# CRAM-MD5 never sends the key: the user names it (key id)
+	user=apikey
+	[ $mech = CRAM-MD5 ] && user=$KID
 	n=$(audit_count "$AUDIT")
 	check "$mech: sample client authenticates with an API key" \
-	    run_mech "$T" apikey "$KEY" $mech
+	    run_mech "$T" $user "$KEY" $mech
 	check "$mech: the server reports the account as the user" \
 	    sh -c 'printf "%s\n" "$1" | grep -q "^Username: acme"' - "$LAST_SERVER_OUT"
 	check "$mech: one audit event, outcome success" \
 	    [ "$(audit_count "$AUDIT")" -eq $((n + 1)) -a \
 	      "$(audit_field "$AUDIT" event.outcome)" = success ]
 	bad=$(forge_key "$KEY")
-	if run_mech "$T" apikey "$bad" $mech; then
+	if run_mech "$T" $user "$bad" $mech; then
 		not_ok "$mech: a wrong key is refused"
 	else
 		ok "$mech: a wrong key is refused"

@@ -1,6 +1,9 @@
 /* saslkey tests - drive the real libsasl2 with the real stock plugins */
 #include "harness.h"
+#include "cram.h"
+#include "seal.h"
 #include "sktest.h"
+#include "secret.h"
 #include "status.h"
 #include "store.h"
 
@@ -113,13 +116,34 @@ static struct sk_store *open_write(void)
 	return st;
 }
 
+const char *skh_master_key(void)
+{
+	return sk_test_path("master.key");
+}
+
+static void load_mk(struct sk_master_key *mk)
+{
+	char err[256];
+
+	FX(sk_master_key_load(skh_master_key(), mk, err, sizeof(err)) == SK_OK);
+}
+
+/* a fresh, empty store and a fresh master key recorded in it */
 void skh_store_reset(void)
 {
 	struct sk_store *st = NULL;
+	struct sk_master_key mk;
+	unsigned char fpr[SK_MASTER_FPR_LEN];
+	char err[256];
 
 	unlink(skh_db());
-	FX(sk_store_open(skh_db(), SK_STORE_CREATE, NULL, &st) ==
-			SK_OK);
+	unlink(skh_master_key());
+	FX(sk_store_open(skh_db(), SK_STORE_CREATE, NULL, &st) == SK_OK);
+	FX(sk_master_key_create(skh_master_key(), err, sizeof(err)) == SK_OK);
+	load_mk(&mk);
+	FX(sk_master_key_fingerprint(&mk, fpr) == SK_OK);
+	FX(st->ops->meta_set(st, SK_META_MASTER_FPR, fpr, sizeof(fpr)) == SK_OK);
+	sk_master_key_wipe(&mk);
 	sk_store_close(st);
 }
 
@@ -135,8 +159,47 @@ void skh_account(const char *name, const char *allow, bool disabled)
 	sk_store_close(st);
 }
 
+static void add_key(const char *account, const char *services,
+		    const char *allow, int64_t expires, int64_t revoked,
+		    bool cram, struct skh_key *out);
+
 void skh_key(const char *account, const char *services, const char *allow,
 	     int64_t expires, int64_t revoked, struct skh_key *out)
+{
+	add_key(account, services, allow, expires, revoked, false, out);
+}
+
+void skh_key_cram(const char *account, const char *services,
+		  const char *allow, int64_t expires, int64_t revoked,
+		  struct skh_key *out)
+{
+	add_key(account, services, allow, expires, revoked, true, out);
+}
+
+void skh_cram_secret(const char *account, const char *secret,
+		     int64_t expires, int64_t revoked, char id_out[13])
+{
+	struct sk_store *st = open_write();
+	struct sk_master_key mk;
+	struct sk_account a;
+	struct sk_secret x = { .expires = expires, .revoked = revoked };
+
+	FX(st->ops->account_get(st, account, &a) == SK_OK);
+	load_mk(&mk);
+	x.account_id = a.id;
+	x.created = time(NULL);
+	FX(sk_random_base62(x.id, SK_KEY_ID_LEN) == SK_OK);
+	FX(sk_cram_seal(&mk, false, x.id, secret, strlen(secret), x.cram,
+			sizeof(x.cram), &x.cram_len) == SK_OK);
+	FX(st->ops->secret_add(st, &x) == SK_OK);
+	memcpy(id_out, x.id, SK_KEY_ID_LEN + 1);
+	sk_master_key_wipe(&mk);
+	sk_store_close(st);
+}
+
+static void add_key(const char *account, const char *services,
+		    const char *allow, int64_t expires, int64_t revoked,
+		    bool cram, struct skh_key *out)
 {
 	struct sk_store *st = open_write();
 	struct sk_account a;
@@ -152,8 +215,16 @@ void skh_key(const char *account, const char *services, const char *allow,
 		 services ? services : "smtp");
 	snprintf(k.allow, sizeof(k.allow), "%s", allow ? allow : "");
 	k.created = time(NULL);
-	FX(st->ops->key_add(st, &k) == SK_OK);
 	sk_key_format(&key, out->text, sizeof(out->text));
+	if (cram) {
+		struct sk_master_key mk;
+
+		load_mk(&mk);
+		FX(sk_cram_seal(&mk, true, k.id, out->text, strlen(out->text),
+				k.cram, sizeof(k.cram), &k.cram_len) == SK_OK);
+		sk_master_key_wipe(&mk);
+	}
+	FX(st->ops->key_add(st, &k) == SK_OK);
 	memcpy(out->id, key.id, sizeof(out->id));
 	sk_key_wipe(&key);
 	sk_store_close(st);

@@ -42,6 +42,15 @@ struct skh_key {
 /* a key; services NULL = "smtp"; expires/revoked 0 = not set */
 void skh_key(const char *account, const char *services, const char *allow,
 	     int64_t expires, int64_t revoked, struct skh_key *out);
+/* the same, CRAM-MD5 enabled (its HMAC state sealed under the master key) */
+void skh_key_cram(const char *account, const char *services,
+		  const char *allow, int64_t expires, int64_t revoked,
+		  struct skh_key *out);
+/* a CRAM-MD5 secret of an account; id_out gets its id */
+void skh_cram_secret(const char *account, const char *secret,
+		     int64_t expires, int64_t revoked, char id_out[13]);
+/* the master key beside the store (skh_store_reset makes a fresh one) */
+const char *skh_master_key(void);
 
 struct skh_result {
 	int rc;			/* the server's final result */

@@ -10,6 +10,7 @@
 
 #include "acl.h"
 #include "config.h"
+#include "seal.h"
 #include "store.h"
 
 /* exit statuses, part of the interface scripts rely on */
@@ -85,5 +86,9 @@ int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_account(struct cli *c, int argc, char **argv);
 int cmd_key(struct cli *c, int argc, char **argv);
 int cmd_doctor(struct cli *c, int argc, char **argv);
+int cmd_cram(struct cli *c, int argc, char **argv);
+
+/* the master key, checked against (or recorded in) the open store */
+int cli_master_key(struct cli *c, struct sk_master_key *mk);
 
 #endif

@@ -313,12 +313,13 @@ static int account_disallow(struct cli *c, int argc, char **argv)
 	return account_change_acl(c, argc, argv, false);
 }
 
+/* keys and account secrets are credentials: removed together or not at all */
 static int account_remove(struct cli *c, int argc, char **argv)
 {
 	static const char use[] = "account remove NAME [--with-keys]";
 	struct account_opts o = { 0 };
 	struct sk_account a;
-	size_t nkeys = 0;
+	size_t nkeys = 0, nsecrets = 0;
 	int first, r;
 
 	if ((r = prologue(c, argc, argv, &o, 1, use, SK_STORE_WRITE, &first)) !=
@@ -327,23 +328,31 @@ static int account_remove(struct cli *c, int argc, char **argv)
 	if ((r = get_account(c, argv[first], &a)) != CLI_OK)
 		return cli_end(c, r);
 	if ((r = cli_status(c, c->st->ops->key_count(c->st, a.id, &nkeys),
-			    "counting keys")) != CLI_OK)
+			    "counting keys")) != CLI_OK ||
+	    (r = cli_status(c, c->st->ops->secret_count(c->st, a.id,
+							 &nsecrets),
+			    "counting secrets")) != CLI_OK)
 		return cli_end(c, r);
-	if (nkeys > 0 && !o.with_keys) {
-		cli_err(c, "account %s still has %zu key%s (revoke them, or "
-			   "use --with-keys to delete them too)", a.name, nkeys,
-			nkeys == 1 ? "" : "s");
+	if (nkeys + nsecrets > 0 && !o.with_keys) {
+		cli_err(c, "account %s still has %zu key%s and %zu secret%s "
+			   "(revoke them, or use --with-keys to delete them "
+			   "too)", a.name, nkeys, nkeys == 1 ? "" : "s",
+			nsecrets, nsecrets == 1 ? "" : "s");
 		return cli_end(c, CLI_USAGE);
 	}
 	if (nkeys > 0)
 		r = cli_status(c, c->st->ops->key_remove_all(c->st, a.id),
 			       "removing keys");
+	if (r == CLI_OK && nsecrets > 0)
+		r = cli_status(c, c->st->ops->secret_remove_all(c->st, a.id),
+			       "removing secrets");
 	if (r == CLI_OK)
 		r = cli_status(c, c->st->ops->account_remove(c->st, a.id),
 			       "removing account");
 	if ((r = cli_end(c, r)) == CLI_OK)
-		cli_note("account %s removed (%zu key%s deleted)", a.name, nkeys,
-			 nkeys == 1 ? "" : "s");
+		cli_note("account %s removed (%zu key%s, %zu secret%s deleted)",
+			 a.name, nkeys, nkeys == 1 ? "" : "s", nsecrets,
+			 nsecrets == 1 ? "" : "s");
 	return r;
 }
 

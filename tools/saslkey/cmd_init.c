@@ -1,5 +1,6 @@
 /* saslkey(8) - init: create or migrate the store */
 #include "cli.h"
+#include "seal.h"
 #include "status.h"
 
 #include <errno.h>
@@ -37,6 +38,35 @@ fail:
 	return CLI_STORE;
 }
 
+/*
+ * The master key that seals CRAM-MD5 state: created beside the store
+ * (mode 0600) unless one exists, and its fingerprint recorded in the
+ * store so a wrong key file is recognised later.
+ */
+static int init_master_key(struct cli *c)
+{
+	struct sk_master_key mk;
+	char path[PATH_MAX], err[512];
+	int r;
+
+	sk_settings_master_key_path(&c->settings, path, sizeof(path));
+	r = sk_master_key_create(path, err, sizeof(err));
+	if (r == SK_OK) {
+		printf("created master key %s (mode 0600; back it up apart "
+		       "from the store)\n", path);
+	} else if (r != SK_EXISTS) {
+		cli_err(c, "%s", err);
+		return cli_end(c, CLI_STORE);
+	}
+	if ((r = cli_begin(c)) != CLI_OK)
+		return cli_end(c, r);
+	r = cli_master_key(c, &mk);
+	sk_master_key_wipe(&mk);
+	if ((r = cli_end(c, r)) == CLI_OK)
+		printf("master key %s matches the store\n", path);
+	return r;
+}
+
 int cmd_init(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = { CLI_COMMON_OPTS, { 0 } };
@@ -63,9 +93,7 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	    CLI_OK)
 		return r;
 	c->st->ops->schema_version(c->st, &version);
-	sk_store_close(c->st);
-	c->st = NULL;
 	printf("%s store %s (schema version %d)\n",
 	       existed ? "checked" : "created", c->settings.db, version);
-	return CLI_OK;
+	return init_master_key(c);
 }

@@ -1,5 +1,6 @@
 /* saslkey(8) - API key commands */
 #include "cli.h"
+#include "cram.h"
 #include "secret.h"
 #include "status.h"
 #include "when.h"
@@ -19,9 +20,11 @@ struct key_opts {
 	bool have_expires;
 	int64_t expires;
 	int64_t grace;
+	bool cram;
 };
 
-enum { OPT_SERVICE = 1, OPT_ALLOW, OPT_EXPIRES, OPT_LABEL, OPT_GRACE };
+enum { OPT_SERVICE = 1, OPT_ALLOW, OPT_EXPIRES, OPT_LABEL, OPT_GRACE,
+       OPT_CRAM };
 
 static bool has_word(const char *list, const char *w)
 {
@@ -71,6 +74,9 @@ static int key_opt(struct cli *c, int opt, const char *arg, void *ctx)
 		}
 		o->label = arg;
 		return 0;
+	case OPT_CRAM:
+		o->cram = true;
+		return 0;
 	case OPT_GRACE:
 		if (sk_duration_parse(arg, &o->grace) != SK_OK) {
 			cli_err(c, "bad duration \"%s\" (e.g. 7d, 12h, 0)", arg);
@@ -88,6 +94,7 @@ static const struct option key_longopts[] = {
 	{ "expires", required_argument, NULL, OPT_EXPIRES },
 	{ "label", required_argument, NULL, OPT_LABEL },
 	{ "grace", required_argument, NULL, OPT_GRACE },
+	{ "cram", no_argument, NULL, OPT_CRAM },
 	{ 0 },
 };
 
@@ -154,7 +161,7 @@ static json_t *key_json(struct cli *c, const struct sk_keyrec *k)
 
 	if (c->st->ops->account_get_id(c->st, k->account_id, &a) == SK_OK)
 		acct = a.name;
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:b}",
 			 "id", k->id, "account", acct, "label", k->label,
 			 "state", key_state(c, k), "services",
 			 cli_json_words(k->services), "allow",
@@ -163,7 +170,8 @@ static json_t *key_json(struct cli *c, const struct sk_keyrec *k)
 			 cli_json_time(k->expires), "revoked",
 			 cli_json_time(k->revoked), "rotated_from",
 			 k->rotated_from[0] ? json_string(k->rotated_from) :
-					      json_null());
+					      json_null(),
+			 "cram", k->cram_len > 0);
 }
 
 /*
@@ -173,27 +181,43 @@ static json_t *key_json(struct cli *c, const struct sk_keyrec *k)
  * never received must not reach anyone.
  */
 static int issue_key(struct cli *c, struct sk_keyrec *rec,
-		     const struct sk_account *a, const char *verb)
+		     const struct sk_account *a, const char *verb, bool cram)
 {
 	char text[SK_KEY_MAX_LEN + 1], exp[40];
+	struct sk_master_key mk = { .loaded = false };
 	struct sk_key key;
 	int r = SK_EXISTS, i;
 
+	/* CRAM-MD5 needs the key's HMAC state, sealed under the master key */
+	if (cram && (r = cli_master_key(c, &mk)) != CLI_OK)
+		return cli_end(c, r);
+	r = SK_EXISTS;
 	for (i = 0; i < ID_ATTEMPTS && r == SK_EXISTS; i++) {
 		if (sk_key_generate(c->settings.key_prefix, &key) != SK_OK) {
 			cli_err(c, "cannot generate a key: no randomness");
+			sk_master_key_wipe(&mk);
 			return cli_end(c, CLI_STORE);
 		}
 		memcpy(rec->id, key.id, sizeof(rec->id));
-		if (sk_key_hash(&key, rec->hash) != SK_OK) {
+		rec->cram_len = 0;
+		if (cram) {
+			sk_key_format(&key, text, sizeof(text));
+			r = sk_cram_seal(&mk, true, key.id, text, strlen(text),
+					 rec->cram, sizeof(rec->cram),
+					 &rec->cram_len);
+			sk_wipe(text, sizeof(text));
+		}
+		if ((cram && r != SK_OK) || sk_key_hash(&key, rec->hash) != SK_OK) {
 			sk_key_wipe(&key);
-			cli_err(c, "cannot hash the key");
+			sk_master_key_wipe(&mk);
+			cli_err(c, "cannot hash or seal the key");
 			return cli_end(c, CLI_STORE);
 		}
 		r = c->st->ops->key_add(c->st, rec);
 		if (r != SK_OK)
 			sk_key_wipe(&key);
 	}
+	sk_master_key_wipe(&mk);
 	if ((r = cli_end(c, cli_status(c, r, "storing key"))) != CLI_OK) {
 		sk_key_wipe(&key);
 		return r;
@@ -205,8 +229,9 @@ static int issue_key(struct cli *c, struct sk_keyrec *rec,
 	sk_wipe(text, sizeof(text));
 	cli_time(rec->expires, exp, sizeof(exp));
 	cli_note("%s key %s for account %s: services %s; allowed from %s; "
-		 "expires %s", verb, rec->id, a->name, rec->services,
-		 rec->allow[0] ? rec->allow : "any address", exp);
+		 "expires %s%s", verb, rec->id, a->name, rec->services,
+		 rec->allow[0] ? rec->allow : "any address", exp,
+		 cram ? "; CRAM-MD5 enabled" : "");
 	cli_note("The key is shown only this once: store it now.");
 	return CLI_OK;
 }
@@ -215,7 +240,7 @@ static int key_create(struct cli *c, int argc, char **argv)
 {
 	static const char use[] =
 		"key create ACCOUNT [--service NAME]... [--allow CIDR]... "
-		"[--expires WHEN] [--label TEXT]";
+		"[--expires WHEN] [--label TEXT] [--cram]";
 	struct key_opts o = { .label = "" };
 	struct sk_keyrec rec;
 	struct sk_account a;
@@ -250,7 +275,7 @@ static int key_create(struct cli *c, int argc, char **argv)
 	if (a.disabled)
 		cli_note("warning: account %s is disabled; the key will not "
 			 "work until it is enabled", a.name);
-	return issue_key(c, &rec, &a, "created");
+	return issue_key(c, &rec, &a, "created", o.cram);
 }
 
 static int print_key_row(void *ctx, const struct sk_keyrec *k)
@@ -344,11 +369,12 @@ static int key_show(struct cli *c, int argc, char **argv)
 	printf("id:           %s\naccount:      %s\nlabel:        %s\n"
 	       "state:        %s\nservices:     %s\nallow:        %s\n"
 	       "created:      %s\nexpires:      %s\nrevoked:      %s\n"
-	       "rotated from: %s\n",
+	       "rotated from: %s\ncram-md5:     %s\n",
 	       k.id, a.name, k.label, key_state(c, &k), k.services,
 	       k.allow[0] ? k.allow : "any", created, expires,
 	       k.revoked ? revoked : "no",
-	       k.rotated_from[0] ? k.rotated_from : "-");
+	       k.rotated_from[0] ? k.rotated_from : "-",
+	       k.cram_len ? "enabled" : "no");
 	return cli_end(c, CLI_OK);
 }
 
@@ -441,7 +467,7 @@ static int key_rotate(struct cli *c, int argc, char **argv)
 			return cli_end(c, r);
 	}
 	cli_time(old.expires, when, sizeof(when));
-	r = issue_key(c, &rec, &a, "rotated: new");
+	r = issue_key(c, &rec, &a, "rotated: new", old.cram_len > 0);
 	if (r == CLI_OK)
 		cli_note("old key %s stays valid until %s", old.id, when);
 	return r;

@@ -21,9 +21,12 @@ static const char usage[] =
 	"  account allow|disallow NAME CIDR...\n"
 	"  account remove NAME [--with-keys]\n"
 	"  key create ACCOUNT [--service NAME]... [--allow CIDR]...\n"
-	"             [--expires WHEN] [--label TEXT]\n"
+	"             [--expires WHEN] [--label TEXT] [--cram]\n"
 	"  key list [ACCOUNT] | show ID\n"
 	"  key revoke ID | expire ID WHEN | rotate ID [--grace DURATION]\n"
+	"  cram set ACCOUNT [--stdin] [--expires WHEN] [--label TEXT]\n"
+	"  cram list ACCOUNT | revoke ACCOUNT ID\n"
+	"  cram rotate ACCOUNT [--grace DURATION] [--stdin]\n"
 	"  doctor [--app NAME] [--conf-dir DIR] [--plugin-path PATH]\n"
 	"\n"
 	"Listings take --json.  The store is --db, else $SASLKEY_DB, else\n"
@@ -359,6 +362,7 @@ static const struct {
 	{ "init", cmd_init },
 	{ "account", cmd_account },
 	{ "key", cmd_key },
+	{ "cram", cmd_cram },
 	{ "doctor", cmd_doctor },
 };
 
