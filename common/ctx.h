@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "audit.h"
+#include "oauth.h"
 #include "reason.h"
 #include "seal.h"
 #include "request.h"
@@ -23,6 +24,7 @@ struct sk_ctx {
 	struct sk_store *st;		/* NULL until the first good open */
 	struct sk_audit *audit;
 	struct sk_master_key mk;	/* CRAM-MD5; loaded when possible */
+	struct sk_oauth *oauth;		/* issuers and the token cache */
 	pthread_mutex_t lock;		/* recursive: accept() may re-enter */
 };
 

@@ -27,7 +27,6 @@ static const struct {
 	[SK_R_NO_CLIENT_ADDRESS] = { "no_client_address", SASL_BADAUTH },
 	[SK_R_NO_ACCOUNT] = { "no_account", SASL_BADAUTH },
 	[SK_R_TOKEN_MALFORMED] = { "malformed", SASL_BADAUTH },
-	[SK_R_UNKNOWN_ISSUER] = { "unknown_issuer", SASL_BADAUTH },
 	[SK_R_WRONG_ISSUER] = { "wrong_issuer", SASL_BADAUTH },
 	[SK_R_UNKNOWN_KID] = { "unknown_kid", SASL_BADAUTH },
 	[SK_R_ALG_NOT_ALLOWED] = { "alg_not_allowed", SASL_BADAUTH },

@@ -37,7 +37,6 @@ enum sk_reason {
 	SK_R_NO_ACCOUNT,
 	/* bearer tokens */
 	SK_R_TOKEN_MALFORMED,
-	SK_R_UNKNOWN_ISSUER,
 	SK_R_WRONG_ISSUER,
 	SK_R_UNKNOWN_KID,
 	SK_R_ALG_NOT_ALLOWED,

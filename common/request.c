@@ -44,6 +44,8 @@ int sk_ctx_new(const struct sk_settings *s, const struct sk_logger *lg,
 	pthread_mutexattr_destroy(&attr);
 	r = sk_audit_open(&ctx->audit, s->audit_file, s->audit_syslog,
 			  s->audit_syslog_socket, &ctx->fwd_lg);
+	if (r == SK_OK && (r = sk_oauth_new(&ctx->oauth)) != SK_OK)
+		sk_audit_close(ctx->audit);
 	/*
 	 * The master key now, while the host may still be root (Postfix
 	 * initialises SASL before dropping privileges); a site without
@@ -70,6 +72,7 @@ void sk_ctx_free(struct sk_ctx *ctx)
 		return;
 	sk_store_close(ctx->st);
 	sk_audit_close(ctx->audit);
+	sk_oauth_free(ctx->oauth);
 	sk_master_key_wipe(&ctx->mk);
 	pthread_mutex_destroy(&ctx->lock);
 	free(ctx);

@@ -84,6 +84,22 @@ int sk_request_cram(struct sk_ctx *ctx, const struct sk_attempt *a,
 		    const char *challenge, size_t chlen,
 		    const unsigned char digest[16]);
 
+/*
+ * An OAuth 2.0 bearer token (OAUTHBEARER, XOAUTH2): a JWT verified
+ * locally against the issuers in the store.  a->user is the a= / user=
+ * name (may be empty for OAUTHBEARER); it must equal the token's username
+ * claim, which becomes the identity.  On failure ch says what the error
+ * challenge should advertise (the issuer's scope and discovery URL).
+ */
+struct sk_bearer_challenge {
+	char scope[513];
+	char openid_configuration[513];
+};
+
+int sk_request_bearer(struct sk_ctx *ctx, const struct sk_attempt *a,
+		      const char *token, size_t len,
+		      struct sk_bearer_challenge *ch);
+
 /* the client's message did not parse: audit it, return SASL_BADPROT */
 int sk_request_malformed(struct sk_ctx *ctx, const struct sk_attempt *a);
 

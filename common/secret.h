@@ -23,4 +23,7 @@ bool sk_ct_equal(const void *a, const void *b, size_t n);
 
 void sk_wipe(void *p, size_t n);
 
+/* SHA-256 of n bytes; SK_OK or SK_UNAVAIL */
+int sk_sha256(const void *data, size_t n, unsigned char out[32]);
+
 #endif

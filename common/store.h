@@ -78,6 +78,41 @@ struct sk_secret {
 	int64_t revoked;
 };
 
+/*
+ * An OAuth 2.0 token issuer: tokens whose "iss" equals issuer are checked
+ * against its keys and settings.  Kept in the store so a fleet shares
+ * them.  algs is the allowed-algorithm list in preference order (JOSE
+ * names, space-separated); it pins keys that carry no "alg" of their own.
+ */
+#define SK_ISSUER_URL_MAX	255
+#define SK_ISSUER_TEXT_MAX	512
+
+struct sk_issuer {
+	int64_t id;
+	char name[SK_NAME_MAX + 1];
+	char issuer[SK_ISSUER_URL_MAX + 1];
+	char audience[SK_ISSUER_URL_MAX + 1];
+	char algs[128];
+	char username_claim[64];
+	char scope[SK_ISSUER_TEXT_MAX + 1];		/* "" = none required */
+	char openid_configuration[SK_ISSUER_TEXT_MAX + 1];
+	int64_t leeway;
+	int64_t created;
+};
+
+/* one public key of an issuer, as imported (the canonical public JWK) */
+#define SK_JWK_JSON_MAX	8192
+
+struct sk_issuer_key {
+	int64_t issuer_id;
+	char kid[129];			/* "" = no kid */
+	char alg[16];			/* the pinned algorithm */
+	char jwk[SK_JWK_JSON_MAX + 1];
+};
+
+/* a revoked token: by its jti, or every token of a subject */
+enum sk_deny_kind { SK_DENY_JTI, SK_DENY_SUB };
+
 /* names in the store's small key/value table */
 #define SK_META_MASTER_FPR "master_key_fingerprint"
 
@@ -93,6 +128,10 @@ struct sk_store;
 typedef int sk_account_cb(void *ctx, const struct sk_account *a);
 typedef int sk_key_cb(void *ctx, const struct sk_keyrec *k);
 typedef int sk_secret_cb(void *ctx, const struct sk_secret *s);
+typedef int sk_issuer_cb(void *ctx, const struct sk_issuer *i);
+typedef int sk_issuer_key_cb(void *ctx, const struct sk_issuer_key *k);
+typedef int sk_deny_cb(void *ctx, enum sk_deny_kind kind, const char *value,
+		       int64_t created);
 
 struct sk_store_ops {
 	const char *name;
@@ -140,6 +179,30 @@ struct sk_store_ops {
 			    size_t *n);
 	int (*secret_remove_all)(struct sk_store *st, int64_t account_id);
 
+	int (*issuer_add)(struct sk_store *st, struct sk_issuer *i);
+	int (*issuer_get)(struct sk_store *st, const char *name,
+			  struct sk_issuer *out);
+	int (*issuer_update)(struct sk_store *st, const struct sk_issuer *i);
+	/* removes its keys and deny-list entries too */
+	int (*issuer_remove)(struct sk_store *st, int64_t id);
+	int (*issuer_list)(struct sk_store *st, sk_issuer_cb *cb, void *ctx);
+	/* replace all keys of an issuer (a new JWKS) */
+	int (*issuer_keys_clear)(struct sk_store *st, int64_t issuer_id);
+	int (*issuer_key_add)(struct sk_store *st,
+			      const struct sk_issuer_key *k);
+	/* issuer_id 0 lists the keys of every issuer */
+	int (*issuer_key_list)(struct sk_store *st, int64_t issuer_id,
+			       sk_issuer_key_cb *cb, void *ctx);
+
+	int (*deny_add)(struct sk_store *st, int64_t issuer_id,
+			enum sk_deny_kind kind, const char *value,
+			int64_t created);
+	/* SK_OK if jti (may be "") or sub (may be "") is denied, else NOTFOUND */
+	int (*deny_check)(struct sk_store *st, int64_t issuer_id,
+			  const char *jti, const char *sub);
+	int (*deny_list)(struct sk_store *st, int64_t issuer_id, sk_deny_cb *cb,
+			 void *ctx);
+
 	int (*meta_get)(struct sk_store *st, const char *name, void *buf,
 			size_t cap, size_t *len);
 	int (*meta_set)(struct sk_store *st, const char *name, const void *v,
@@ -152,7 +215,7 @@ struct sk_store {
 };
 
 /* the current schema version this build reads and writes */
-#define SK_SCHEMA_VERSION 2
+#define SK_SCHEMA_VERSION 3
 
 /*
  * Open the store at location.  Refuses a world-writable file (anyone could

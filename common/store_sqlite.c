@@ -59,6 +59,32 @@ static const char *const migrations[] = {
 	"  expires INTEGER NOT NULL DEFAULT 0,"
 	"  revoked INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX secrets_account ON secrets(account_id);",
+	/* 2 -> 3: OAuth 2.0 issuers, their keys, revoked tokens */
+	"CREATE TABLE issuers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  issuer TEXT NOT NULL,"
+	"  audience TEXT NOT NULL,"
+	"  algs TEXT NOT NULL,"
+	"  username_claim TEXT NOT NULL,"
+	"  scope TEXT NOT NULL DEFAULT '',"
+	"  openid_configuration TEXT NOT NULL DEFAULT '',"
+	"  leeway INTEGER NOT NULL,"
+	"  created INTEGER NOT NULL);"
+	/* one issuer per "iss": key selection must never be ambiguous */
+	"CREATE UNIQUE INDEX issuers_issuer ON issuers(issuer);"
+	"CREATE TABLE issuer_keys ("
+	"  issuer_id INTEGER NOT NULL REFERENCES issuers(id),"
+	"  kid TEXT NOT NULL,"
+	"  alg TEXT NOT NULL,"
+	"  jwk TEXT NOT NULL);"
+	"CREATE INDEX issuer_keys_issuer ON issuer_keys(issuer_id);"
+	"CREATE TABLE denied_tokens ("
+	"  issuer_id INTEGER NOT NULL REFERENCES issuers(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('jti', 'sub')),"
+	"  value TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  PRIMARY KEY (issuer_id, kind, value));",
 };
 
 _Static_assert(SK_N_ELEMENTS(migrations) == SK_SCHEMA_VERSION,
@@ -88,6 +114,19 @@ enum stmt_id {
 	Q_SECRET_REMOVE_ALL,
 	Q_META_GET,
 	Q_META_SET,
+	Q_ISSUER_ADD,
+	Q_ISSUER_GET,
+	Q_ISSUER_UPDATE,
+	Q_ISSUER_REMOVE,
+	Q_ISSUER_LIST,
+	Q_ISSUER_KEYS_CLEAR,
+	Q_ISSUER_KEY_ADD,
+	Q_ISSUER_KEY_LIST,
+	Q_ISSUER_KEY_LIST_ALL,
+	Q_DENY_ADD,
+	Q_DENY_CHECK,
+	Q_DENY_LIST,
+	Q_DENY_CLEAR,
 	Q_COUNT
 };
 
@@ -96,6 +135,8 @@ enum stmt_id {
 		 "expires, revoked, rotated_from, cram"
 #define KEY_NCOLS 11
 #define SECRET_COLS "id, account_id, label, cram, created, expires, revoked"
+#define ISSUER_COLS "id, name, issuer, audience, algs, username_claim, scope, " \
+		    "openid_configuration, leeway, created"
 
 static const char *const stmt_sql[Q_COUNT] = {
 	[Q_DATA_VERSION] = "PRAGMA data_version",
@@ -135,6 +176,31 @@ static const char *const stmt_sql[Q_COUNT] = {
 	[Q_META_GET] = "SELECT value FROM meta WHERE name = ?1",
 	[Q_META_SET] = "INSERT INTO meta (name, value) VALUES (?1, ?2)"
 		       " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+	[Q_ISSUER_ADD] = "INSERT INTO issuers (name, issuer, audience, algs,"
+			 " username_claim, scope, openid_configuration, leeway,"
+			 " created) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[Q_ISSUER_GET] = "SELECT " ISSUER_COLS " FROM issuers WHERE name = ?1",
+	[Q_ISSUER_UPDATE] = "UPDATE issuers SET issuer = ?3, audience = ?4,"
+			    " algs = ?5, username_claim = ?6, scope = ?7,"
+			    " openid_configuration = ?8, leeway = ?9"
+			    " WHERE id = ?1",
+	[Q_ISSUER_REMOVE] = "DELETE FROM issuers WHERE id = ?1",
+	[Q_ISSUER_LIST] = "SELECT " ISSUER_COLS " FROM issuers ORDER BY name",
+	[Q_ISSUER_KEYS_CLEAR] = "DELETE FROM issuer_keys WHERE issuer_id = ?1",
+	[Q_ISSUER_KEY_ADD] = "INSERT INTO issuer_keys (issuer_id, kid, alg, jwk)"
+			     " VALUES (?1, ?2, ?3, ?4)",
+	[Q_ISSUER_KEY_LIST] = "SELECT issuer_id, kid, alg, jwk FROM issuer_keys"
+			      " WHERE issuer_id = ?1 ORDER BY rowid",
+	[Q_ISSUER_KEY_LIST_ALL] = "SELECT issuer_id, kid, alg, jwk FROM"
+				  " issuer_keys ORDER BY issuer_id, rowid",
+	[Q_DENY_ADD] = "INSERT OR IGNORE INTO denied_tokens (issuer_id, kind,"
+		       " value, created) VALUES (?1, ?2, ?3, ?4)",
+	[Q_DENY_CHECK] = "SELECT 1 FROM denied_tokens WHERE issuer_id = ?1 AND"
+			 " ((kind = 'jti' AND value = ?2) OR"
+			 "  (kind = 'sub' AND value = ?3)) LIMIT 1",
+	[Q_DENY_LIST] = "SELECT kind, value, created FROM denied_tokens"
+			" WHERE issuer_id = ?1 ORDER BY created, rowid",
+	[Q_DENY_CLEAR] = "DELETE FROM denied_tokens WHERE issuer_id = ?1",
 };
 
 struct sqlite_store {
@@ -144,6 +210,7 @@ struct sqlite_store {
 	char path[PATH_MAX];
 	dev_t dev;
 	ino_t ino;
+	uint32_t epoch;			/* bumped on every (re)open */
 	sqlite3_stmt *stmt[Q_COUNT];
 };
 
@@ -497,6 +564,7 @@ static int db_open(struct sqlite_store *s)
 	}
 	s->dev = sb.st_dev;
 	s->ino = sb.st_ino;
+	s->epoch++;
 	return SK_OK;
 fail:
 	db_close(s);
@@ -543,8 +611,14 @@ static int sq_generation(struct sk_store *st, uint64_t *gen)
 	if ((r = prepare(s, Q_DATA_VERSION, &q)) != SK_OK)
 		return r;
 	r = step_one(s, q, "data_version", &row);
+	/*
+	 * data_version changes when another connection commits, but starts
+	 * over on a new connection: the open count keeps a reopened (e.g.
+	 * replaced) store from repeating an old generation.
+	 */
 	if (r == SK_OK && row)
-		*gen = (uint64_t)sqlite3_column_int64(q, 0);
+		*gen = (uint64_t)s->epoch << 32 |
+		       (uint32_t)sqlite3_column_int64(q, 0);
 	finish(q);
 	return r == SK_OK && !row ? SK_UNAVAIL : r;
 }
@@ -984,6 +1058,255 @@ static int sq_meta_set(struct sk_store *st, const char *name, const void *v,
 	return step_done(s, q, "write metadata");
 }
 
+/* ---- OAuth issuers ---- */
+
+static int read_issuer(struct sqlite_store *s, sqlite3_stmt *q,
+		       struct sk_issuer *i)
+{
+	memset(i, 0, sizeof(*i));
+	i->id = sqlite3_column_int64(q, 0);
+	i->leeway = sqlite3_column_int64(q, 8);
+	i->created = sqlite3_column_int64(q, 9);
+	if (col_text(s, q, 1, i->name, sizeof(i->name)) != SK_OK ||
+	    col_text(s, q, 2, i->issuer, sizeof(i->issuer)) != SK_OK ||
+	    col_text(s, q, 3, i->audience, sizeof(i->audience)) != SK_OK ||
+	    col_text(s, q, 4, i->algs, sizeof(i->algs)) != SK_OK ||
+	    col_text(s, q, 5, i->username_claim, sizeof(i->username_claim)) !=
+		    SK_OK ||
+	    col_text(s, q, 6, i->scope, sizeof(i->scope)) != SK_OK ||
+	    col_text(s, q, 7, i->openid_configuration,
+		     sizeof(i->openid_configuration)) != SK_OK)
+		return SK_UNAVAIL;
+	return SK_OK;
+}
+
+static void bind_issuer(sqlite3_stmt *q, const struct sk_issuer *i)
+{
+	sqlite3_bind_int64(q, 1, i->id);
+	bind_text(q, 2, i->name);
+	bind_text(q, 3, i->issuer);
+	bind_text(q, 4, i->audience);
+	bind_text(q, 5, i->algs);
+	bind_text(q, 6, i->username_claim);
+	bind_text(q, 7, i->scope);
+	bind_text(q, 8, i->openid_configuration);
+	sqlite3_bind_int64(q, 9, i->leeway);
+	sqlite3_bind_int64(q, 10, i->created);
+}
+
+static int sq_issuer_add(struct sk_store *st, struct sk_issuer *i)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	int r;
+
+	if ((r = prepare(s, Q_ISSUER_ADD, &q)) != SK_OK)
+		return r;
+	bind_issuer(q, i);
+	if ((r = step_done(s, q, "add issuer")) == SK_OK)
+		i->id = sqlite3_last_insert_rowid(s->db);
+	return r;
+}
+
+static int sq_issuer_get(struct sk_store *st, const char *name,
+			 struct sk_issuer *out)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	bool row;
+	int r;
+
+	if ((r = prepare(s, Q_ISSUER_GET, &q)) != SK_OK)
+		return r;
+	bind_text(q, 1, name);
+	r = step_one(s, q, "get issuer", &row);
+	if (r == SK_OK)
+		r = row ? read_issuer(s, q, out) : SK_NOTFOUND;
+	finish(q);
+	return r;
+}
+
+static int sq_issuer_update(struct sk_store *st, const struct sk_issuer *i)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	int r;
+
+	if ((r = prepare(s, Q_ISSUER_UPDATE, &q)) != SK_OK)
+		return r;
+	bind_issuer(q, i);
+	if ((r = step_done(s, q, "update issuer")) == SK_OK &&
+	    sqlite3_changes(s->db) != 1)
+		r = SK_NOTFOUND;
+	return r;
+}
+
+static int exec_by_id(struct sqlite_store *s, enum stmt_id id, int64_t v,
+		      const char *what)
+{
+	sqlite3_stmt *q = NULL;
+	int r;
+
+	if ((r = prepare(s, id, &q)) != SK_OK)
+		return r;
+	sqlite3_bind_int64(q, 1, v);
+	return step_done(s, q, what);
+}
+
+static int sq_issuer_remove(struct sk_store *st, int64_t id)
+{
+	struct sqlite_store *s = SQ(st);
+	int r;
+
+	if ((r = exec_by_id(s, Q_ISSUER_KEYS_CLEAR, id, "remove issuer keys")) !=
+		    SK_OK ||
+	    (r = exec_by_id(s, Q_DENY_CLEAR, id, "remove revoked tokens")) !=
+		    SK_OK ||
+	    (r = exec_by_id(s, Q_ISSUER_REMOVE, id, "remove issuer")) != SK_OK)
+		return r;
+	return sqlite3_changes(s->db) == 1 ? SK_OK : SK_NOTFOUND;
+}
+
+static int sq_issuer_list(struct sk_store *st, sk_issuer_cb *cb, void *ctx)
+{
+	struct sqlite_store *s = SQ(st);
+	struct sk_issuer i;
+	sqlite3_stmt *q = NULL;
+	int r, rc;
+
+	if ((r = prepare(s, Q_ISSUER_LIST, &q)) != SK_OK)
+		return r;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if ((r = read_issuer(s, q, &i)) != SK_OK || cb(ctx, &i) != 0)
+			break;
+	}
+	if (r == SK_OK && rc != SQLITE_ROW)
+		r = map_rc(s, rc, "list issuers");
+	finish(q);
+	return r;
+}
+
+static int sq_issuer_keys_clear(struct sk_store *st, int64_t issuer_id)
+{
+	return exec_by_id(SQ(st), Q_ISSUER_KEYS_CLEAR, issuer_id,
+			  "remove issuer keys");
+}
+
+static int sq_issuer_key_add(struct sk_store *st, const struct sk_issuer_key *k)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	int r;
+
+	if ((r = prepare(s, Q_ISSUER_KEY_ADD, &q)) != SK_OK)
+		return r;
+	sqlite3_bind_int64(q, 1, k->issuer_id);
+	bind_text(q, 2, k->kid);
+	bind_text(q, 3, k->alg);
+	bind_text(q, 4, k->jwk);
+	return step_done(s, q, "add issuer key");
+}
+
+static int sq_issuer_key_list(struct sk_store *st, int64_t issuer_id,
+			      sk_issuer_key_cb *cb, void *ctx)
+{
+	struct sqlite_store *s = SQ(st);
+	static struct sk_issuer_key k;	/* 8 KiB: keep it off the stack */
+	sqlite3_stmt *q = NULL;
+	int r, rc;
+
+	r = prepare(s, issuer_id ? Q_ISSUER_KEY_LIST : Q_ISSUER_KEY_LIST_ALL,
+		    &q);
+	if (r != SK_OK)
+		return r;
+	if (issuer_id)
+		sqlite3_bind_int64(q, 1, issuer_id);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		memset(&k, 0, sizeof(k));
+		k.issuer_id = sqlite3_column_int64(q, 0);
+		if ((r = col_text(s, q, 1, k.kid, sizeof(k.kid))) != SK_OK ||
+		    (r = col_text(s, q, 2, k.alg, sizeof(k.alg))) != SK_OK ||
+		    (r = col_text(s, q, 3, k.jwk, sizeof(k.jwk))) != SK_OK ||
+		    cb(ctx, &k) != 0)
+			break;
+	}
+	if (r == SK_OK && rc != SQLITE_ROW)
+		r = map_rc(s, rc, "list issuer keys");
+	finish(q);
+	return r;
+}
+
+static const char *deny_kind_name(enum sk_deny_kind kind)
+{
+	return kind == SK_DENY_JTI ? "jti" : "sub";
+}
+
+static int sq_deny_add(struct sk_store *st, int64_t issuer_id,
+		       enum sk_deny_kind kind, const char *value,
+		       int64_t created)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	int r;
+
+	if ((r = prepare(s, Q_DENY_ADD, &q)) != SK_OK)
+		return r;
+	sqlite3_bind_int64(q, 1, issuer_id);
+	bind_text(q, 2, deny_kind_name(kind));
+	bind_text(q, 3, value);
+	sqlite3_bind_int64(q, 4, created);
+	return step_done(s, q, "revoke token");
+}
+
+static int sq_deny_check(struct sk_store *st, int64_t issuer_id,
+			 const char *jti, const char *sub)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	bool row;
+	int r;
+
+	if ((r = prepare(s, Q_DENY_CHECK, &q)) != SK_OK)
+		return r;
+	sqlite3_bind_int64(q, 1, issuer_id);
+	/* an absent claim must never match an entry: bind NULL, not "" */
+	if (jti != NULL && jti[0] != '\0')
+		bind_text(q, 2, jti);
+	else
+		sqlite3_bind_null(q, 2);
+	if (sub != NULL && sub[0] != '\0')
+		bind_text(q, 3, sub);
+	else
+		sqlite3_bind_null(q, 3);
+	r = step_one(s, q, "check revoked tokens", &row);
+	finish(q);
+	return r == SK_OK ? (row ? SK_OK : SK_NOTFOUND) : r;
+}
+
+static int sq_deny_list(struct sk_store *st, int64_t issuer_id, sk_deny_cb *cb,
+			void *ctx)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	char kind[8], value[SK_ISSUER_TEXT_MAX + 1];
+	int r, rc;
+
+	if ((r = prepare(s, Q_DENY_LIST, &q)) != SK_OK)
+		return r;
+	sqlite3_bind_int64(q, 1, issuer_id);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if ((r = col_text(s, q, 0, kind, sizeof(kind))) != SK_OK ||
+		    (r = col_text(s, q, 1, value, sizeof(value))) != SK_OK ||
+		    cb(ctx, strcmp(kind, "jti") == 0 ? SK_DENY_JTI : SK_DENY_SUB,
+		       value, sqlite3_column_int64(q, 2)) != 0)
+			break;
+	}
+	if (r == SK_OK && rc != SQLITE_ROW)
+		r = map_rc(s, rc, "list revoked tokens");
+	finish(q);
+	return r;
+}
+
 static const struct sk_store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -1012,6 +1335,17 @@ static const struct sk_store_ops sqlite_ops = {
 	.secret_list = sq_secret_list,
 	.secret_count = sq_secret_count,
 	.secret_remove_all = sq_secret_remove_all,
+	.issuer_add = sq_issuer_add,
+	.issuer_get = sq_issuer_get,
+	.issuer_update = sq_issuer_update,
+	.issuer_remove = sq_issuer_remove,
+	.issuer_list = sq_issuer_list,
+	.issuer_keys_clear = sq_issuer_keys_clear,
+	.issuer_key_add = sq_issuer_key_add,
+	.issuer_key_list = sq_issuer_key_list,
+	.deny_add = sq_deny_add,
+	.deny_check = sq_deny_check,
+	.deny_list = sq_deny_list,
 	.meta_get = sq_meta_get,
 	.meta_set = sq_meta_set,
 };

@@ -1,5 +1,6 @@
 /* saslkey plugins - glue between libsasl2 and the request layer */
 #include "plugin.h"
+#include "oauth_msg.h"
 #include "secret.h"
 #include "status.h"
 
@@ -162,6 +163,70 @@ int skp_cram(sasl_server_params_t *sparams, sasl_out_params_t *oparams,
 	a.user_len = user_len;
 	return finish(sparams, sk_request_cram(ctx, &a, challenge, chal_len,
 					       digest));
+}
+
+int skp_bearer(struct skp_bearer_state *bs, sasl_server_params_t *sparams,
+	       sasl_out_params_t *oparams, const char *mech, bool xoauth2,
+	       const char *user, size_t user_len, const char *token,
+	       size_t token_len, const char **serverout,
+	       unsigned *serveroutlen)
+{
+	struct sk_bearer_challenge ch;
+	struct conn_host h;
+	struct sk_attempt a;
+	struct sk_ctx *ctx = skp_ctx();
+	size_t n;
+	int rc;
+
+	if (ctx == NULL)
+		return SASL_UNAVAIL;
+	attempt_init(&a, &h, sparams, oparams, mech);
+	a.user = user;
+	a.user_len = user_len;
+	rc = sk_request_bearer(ctx, &a, token, token_len, &ch);
+	if (rc != SASL_BADAUTH)
+		return finish(sparams, rc);
+	/* refused: the error challenge now, the failure on the next step */
+	n = xoauth2 ? sk_xoauth2_error(ch.scope, bs->challenge,
+				       sizeof(bs->challenge)) :
+		      sk_oauthbearer_error(ch.scope, ch.openid_configuration,
+					   bs->challenge, sizeof(bs->challenge));
+	if (n == 0)
+		n = xoauth2 ? sk_xoauth2_error(NULL, bs->challenge,
+					       sizeof(bs->challenge)) :
+			      sk_oauthbearer_error(NULL, NULL, bs->challenge,
+						   sizeof(bs->challenge));
+	bs->failed = true;
+	bs->challenge_len = (unsigned)n;
+	*serverout = bs->challenge;
+	*serveroutlen = bs->challenge_len;
+	return SASL_CONTINUE;
+}
+
+int skp_bearer_after_error(sasl_server_params_t *sparams)
+{
+	return finish(sparams, SASL_BADAUTH);
+}
+
+int skp_bearer_new(void *glob_context, sasl_server_params_t *sparams,
+		   const char *challenge, unsigned challen,
+		   void **conn_context)
+{
+	struct skp_bearer_state *bs;
+
+	(void)glob_context;
+	(void)challenge;
+	(void)challen;
+	if ((bs = sparams->utils->malloc(sizeof(*bs))) == NULL)
+		return SASL_NOMEM;
+	memset(bs, 0, sizeof(*bs));
+	*conn_context = bs;
+	return SASL_OK;
+}
+
+void skp_bearer_dispose(void *conn_context, const sasl_utils_t *utils)
+{
+	skp_dispose_wiped(conn_context, utils, sizeof(struct skp_bearer_state));
 }
 
 int skp_malformed(sasl_server_params_t *sparams, const char *mech,

@@ -112,6 +112,8 @@ static const sasl_server_plug_t *const mechs[] = {
 	&skp_plain_mech,
 	&skp_login_mech,
 	&skp_cram_mech,
+	&skp_oauthbearer_mech,
+	&skp_xoauth2_mech,
 };
 static sasl_server_plug_t server_plugs[SK_N_ELEMENTS(mechs)];
 

@@ -34,6 +34,31 @@ int skp_cram(sasl_server_params_t *sparams, sasl_out_params_t *oparams,
 	     const char *user, size_t user_len, const char *challenge,
 	     size_t chal_len, const unsigned char digest[16]);
 
+/*
+ * A bearer token (OAUTHBEARER, XOAUTH2).  A refused token is answered the
+ * RFC 7628 way: SASL_CONTINUE with the error JSON as the challenge (kept in
+ * *bs), and SASL_BADAUTH on the client's next message, whatever it is
+ * (skp_bearer_after_error).  The attempt's audit event is written once,
+ * when the token is decided.
+ */
+struct skp_bearer_state {
+	bool failed;
+	unsigned challenge_len;
+	char challenge[1200];
+};
+
+int skp_bearer(struct skp_bearer_state *bs, sasl_server_params_t *sparams,
+	       sasl_out_params_t *oparams, const char *mech, bool xoauth2,
+	       const char *user, size_t user_len, const char *token,
+	       size_t token_len, const char **serverout,
+	       unsigned *serveroutlen);
+int skp_bearer_after_error(sasl_server_params_t *sparams);
+/* mech_new / mech_dispose for a struct skp_bearer_state context */
+int skp_bearer_new(void *glob_context, sasl_server_params_t *sparams,
+		   const char *challenge, unsigned challen,
+		   void **conn_context);
+void skp_bearer_dispose(void *conn_context, const sasl_utils_t *utils);
+
 /* the client's message was malformed: audited, SASL_BADPROT */
 int skp_malformed(sasl_server_params_t *sparams, const char *mech,
 		  const char *user, size_t user_len);
@@ -51,6 +76,8 @@ int skp_log_level(enum sk_log_level level);
 extern const sasl_server_plug_t skp_plain_mech;
 extern const sasl_server_plug_t skp_login_mech;
 extern const sasl_server_plug_t skp_cram_mech;
+extern const sasl_server_plug_t skp_oauthbearer_mech;
+extern const sasl_server_plug_t skp_xoauth2_mech;
 
 /* mech_dispose for mechanisms whose context is one utils->malloc block */
 void skp_dispose_wiped(void *conn_context, const sasl_utils_t *utils,

@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """saslkey tests - an independent JWT issuer for the JOSE verification tests.
 
-Usage: /usr/bin/python3 jwt_vectors.py OUTDIR
+Usage: /usr/bin/python3 jwt_vectors.py OUTDIR [NOW]
+
+NOW (Unix seconds, default 1750000000) is the time the tokens are minted
+for; the mechanism tests pass the real time so tokens are live.
 
 Fresh keys every run (RSA-2048, RSA-3072, RSA-1024, P-256, P-384, P-521,
 Ed25519, plus attacker keys).  The JWS is built by hand with `cryptography`
@@ -166,10 +169,13 @@ DROP = object()
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.stderr.write("usage: jwt_vectors.py OUTDIR\n")
+    global NOW
+    if len(sys.argv) not in (2, 3):
+        sys.stderr.write("usage: jwt_vectors.py OUTDIR [NOW]\n")
         return 2
     out = sys.argv[1]
+    if len(sys.argv) == 3:
+        NOW = int(sys.argv[2])
     os.makedirs(out, exist_ok=True)
 
     rsa2048 = rsa.generate_private_key(public_exponent=65537, key_size=2048)

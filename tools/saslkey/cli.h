@@ -87,6 +87,11 @@ int cmd_account(struct cli *c, int argc, char **argv);
 int cmd_key(struct cli *c, int argc, char **argv);
 int cmd_doctor(struct cli *c, int argc, char **argv);
 int cmd_cram(struct cli *c, int argc, char **argv);
+int cmd_issuer(struct cli *c, int argc, char **argv);
+int cmd_token(struct cli *c, int argc, char **argv);
+
+/* the OAuth issuer called name from the open store; unknown: usage error */
+int cli_get_issuer(struct cli *c, const char *name, struct sk_issuer *out);
 
 /* the master key, checked against (or recorded in) the open store */
 int cli_master_key(struct cli *c, struct sk_master_key *mk);

@@ -27,6 +27,13 @@ static const char usage[] =
 	"  cram set ACCOUNT [--stdin] [--expires WHEN] [--label TEXT]\n"
 	"  cram list ACCOUNT | revoke ACCOUNT ID\n"
 	"  cram rotate ACCOUNT [--grace DURATION] [--stdin]\n"
+	"  issuer add NAME --issuer URL --audience AUD --jwks FILE\n"
+	"             [--alg ALG]... [--username-claim CLAIM] [--scope SCOPE]\n"
+	"             [--leeway SECONDS] [--openid-configuration URL]\n"
+	"  issuer update NAME [the options of add]   (--jwks replaces all keys)\n"
+	"  issuer list | show NAME | remove NAME\n"
+	"  token revoke --issuer NAME (--jti ID | --sub SUBJECT)\n"
+	"  token list --issuer NAME\n"
 	"  doctor [--app NAME] [--conf-dir DIR] [--plugin-path PATH]\n"
 	"\n"
 	"Listings take --json.  The store is --db, else $SASLKEY_DB, else\n"
@@ -363,6 +370,8 @@ static const struct {
 	{ "account", cmd_account },
 	{ "key", cmd_key },
 	{ "cram", cmd_cram },
+	{ "issuer", cmd_issuer },
+	{ "token", cmd_token },
 	{ "doctor", cmd_doctor },
 };
 
