@@ -40,12 +40,17 @@ struct req {
 	int64_t now;
 	char account[SK_NAME_MAX + 1];
 	char key_id[64];
-	int result_override;		/* host code for SK_R_CANON_FAILED */
+	bool override;			/* report result, not the reason's */
+	int result;
 };
 
 void req_begin(struct req *r, struct sk_ctx *ctx, const struct sk_attempt *a,
 	       const char *credential);
 int req_end(struct req *r, enum sk_reason why);
+/* the same, reporting code instead of the reason's usual result */
+int req_end_code(struct req *r, enum sk_reason why, int code);
+/* finish without an audit event (an allowed auxprop lookup) */
+void req_end_silent(struct req *r);
 /* the store, opened or re-checked for this attempt; NULL if unavailable */
 struct sk_store *req_store(struct req *r);
 /* the host accepts identity; ends the attempt either way */

@@ -115,14 +115,25 @@ void req_begin(struct req *r, struct sk_ctx *ctx, const struct sk_attempt *a,
 		memset(&r->ev.server, 0, sizeof(r->ev.server));
 }
 
+int req_end_code(struct req *r, enum sk_reason why, int code)
+{
+	r->override = true;
+	r->result = code;
+	return req_end(r, why);
+}
+
+void req_end_silent(struct req *r)
+{
+	r->ctx->cur_lg = NULL;
+	pthread_mutex_unlock(&r->ctx->lock);
+}
+
 int req_end(struct req *r, enum sk_reason why)
 {
 	struct sk_ctx *ctx = r->ctx;
 	struct timespec t1;
-	int result = sk_reason_result(why);
+	int result = r->override ? r->result : sk_reason_result(why);
 
-	if (why == SK_R_CANON_FAILED && r->result_override != SASL_OK)
-		result = r->result_override;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	clock_gettime(CLOCK_REALTIME, &r->ev.when);
 	r->ev.duration_ns = (int64_t)(t1.tv_sec - r->t0.tv_sec) * 1000000000 +
@@ -133,7 +144,7 @@ int req_end(struct req *r, enum sk_reason why)
 	r->ev.account = r->account;
 	r->ev.key_id = r->key_id;
 	sk_audit_emit(ctx->audit, &r->ev);
-	if (sk_reason_result(why) == SASL_UNAVAIL)
+	if (result == SASL_UNAVAIL)
 		sk_log(&ctx->fwd_lg, SK_LOG_ERR,
 		       "saslkey: %s attempt could not be decided: %s",
 		       r->a->mech ? r->a->mech : "?", r->ev.reason);
@@ -163,10 +174,8 @@ int req_accept(struct req *r, const char *identity)
 	if (h == NULL || h->accept == NULL)
 		return req_end(r, SK_R_OK);
 	rc = h->accept(h->hctx, identity);
-	if (rc != SASL_OK) {
-		r->result_override = rc;
-		return req_end(r, SK_R_CANON_FAILED);
-	}
+	if (rc != SASL_OK)
+		return req_end_code(r, SK_R_CANON_FAILED, rc);
 	return req_end(r, SK_R_OK);
 }
 

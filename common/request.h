@@ -58,6 +58,7 @@ struct sk_attempt {
 	size_t user_len;
 	const char *authzid;		/* requested authzid, may be empty */
 	size_t authzid_len;
+	const char *realm;		/* the host's user realm, or NULL */
 	const struct sk_host *host;
 };
 
@@ -99,6 +100,33 @@ struct sk_bearer_challenge {
 int sk_request_bearer(struct sk_ctx *ctx, const struct sk_attempt *a,
 		      const char *token, size_t len,
 		      struct sk_bearer_challenge *ch);
+
+/*
+ * The auxprop gate: a stock mechanism (SCRAM, PLAIN against sasldb,
+ * DIGEST-MD5, GSSAPI, EXTERNAL, ...) canonicalised a->user.  If the user
+ * is a saslkey account (or a key id), its policy applies; a refusal is
+ * SASL_DISABLED, audited with action "lookup".  A user saslkey does not
+ * know is SASL_NOUSER, so other auxprops can serve it; SASL_OK means *out
+ * holds what may be served: the SCRAM verifiers (possibly none).  Allowed
+ * lookups write no audit event: the stock mechanism decides the outcome.
+ */
+struct sk_lookup {
+	char account[256];
+	char scram_sha1[193];
+	char scram_sha256[193];
+};
+
+int sk_request_lookup(struct sk_ctx *ctx, const struct sk_attempt *a,
+		      struct sk_lookup *out);
+
+/*
+ * An account password from saslpasswd2 (the auxprop store hook): stored as
+ * sealed CRAM-MD5 state and SCRAM verifiers, never in plaintext; replaces
+ * the account's previous password and creates the account if needed.
+ * pass NULL deletes the password.  Returns a SASL code.
+ */
+int sk_password_store(struct sk_ctx *ctx, const char *user, size_t ulen,
+		      const char *pass, size_t plen);
 
 /* the client's message did not parse: audit it, return SASL_BADPROT */
 int sk_request_malformed(struct sk_ctx *ctx, const struct sk_attempt *a);

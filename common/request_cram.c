@@ -1,6 +1,7 @@
 /* saslkey - CRAM-MD5 attempts: shared secrets and CRAM-enabled keys */
 #include "cram.h"
 #include "ctx.h"
+#include "mkstore.h"
 #include "policy.h"
 #include "seal.h"
 #include "secret.h"
@@ -99,23 +100,16 @@ static bool load_master_key(struct sk_ctx *ctx)
 static bool master_key_ready(struct req *r, struct sk_store *st)
 {
 	struct sk_ctx *ctx = r->ctx;
-	unsigned char want[SK_MASTER_FPR_LEN], have[SK_MASTER_FPR_LEN];
-	size_t len = 0;
-	int rc, tries;
+	int rc = SK_UNAVAIL, tries;
 
-	rc = st->ops->meta_get(st, SK_META_MASTER_FPR, want, sizeof(want),
-			       &len);
-	if (rc != SK_OK && rc != SK_NOTFOUND)
-		return false;
 	for (tries = 0; tries < 2; tries++) {
 		if (!ctx->mk.loaded && !load_master_key(ctx))
 			return false;
-		if (rc == SK_NOTFOUND)
-			return true;	/* nothing sealed in this store yet */
-		if (len == sizeof(want) &&
-		    sk_master_key_fingerprint(&ctx->mk, have) == SK_OK &&
-		    sk_ct_equal(want, have, sizeof(want)))
-			return true;
+		rc = sk_master_key_verify(st, &ctx->mk, false);
+		if (rc == SK_OK || rc == SK_NOTFOUND)
+			return true;	/* NOTFOUND: nothing sealed yet */
+		if (rc != SK_CONFLICT)
+			return false;
 		sk_master_key_wipe(&ctx->mk);
 	}
 	sk_log(&ctx->fwd_lg, SK_LOG_ERR,

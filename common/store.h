@@ -46,6 +46,8 @@ struct sk_account {
 
 /* a sealed secret (seal.h): CRAM-MD5 HMAC state under the master key */
 #define SK_SEALED_MAX	64
+/* an RFC 5803 SCRAM verifier (scram.h) */
+#define SK_SCRAM_MAX	192
 
 struct sk_keyrec {
 	char id[SK_KEY_ID_LEN + 1];
@@ -61,18 +63,29 @@ struct sk_keyrec {
 	/* CRAM-enabled keys: the sealed HMAC-MD5 state of the whole key */
 	unsigned char cram[SK_SEALED_MAX];
 	size_t cram_len;			/* 0 = not CRAM-enabled */
+	/* SCRAM-enabled keys: RFC 5803 verifiers ("" = none) */
+	char scram_sha1[SK_SCRAM_MAX + 1];
+	char scram_sha256[SK_SCRAM_MAX + 1];
 };
 
 /*
  * An account's own secret (CRAM-MD5 shared secret): an account may hold
  * several, e.g. the old and the new one during a rotation.
  */
+enum sk_secret_kind {
+	SK_SECRET_CRAM,		/* "saslkey cram set" */
+	SK_SECRET_PASSWORD,	/* the account password, from saslpasswd2 */
+};
+
 struct sk_secret {
 	char id[SK_KEY_ID_LEN + 1];
 	int64_t account_id;
+	enum sk_secret_kind kind;
 	char label[SK_LABEL_MAX + 1];
 	unsigned char cram[SK_SEALED_MAX];
 	size_t cram_len;
+	char scram_sha1[SK_SCRAM_MAX + 1];
+	char scram_sha256[SK_SCRAM_MAX + 1];
 	int64_t created;
 	int64_t expires;
 	int64_t revoked;
@@ -178,6 +191,9 @@ struct sk_store_ops {
 	int (*secret_count)(struct sk_store *st, int64_t account_id,
 			    size_t *n);
 	int (*secret_remove_all)(struct sk_store *st, int64_t account_id);
+	/* remove the account's secrets of one kind (e.g. its password) */
+	int (*secret_remove_kind)(struct sk_store *st, int64_t account_id,
+				  enum sk_secret_kind kind);
 
 	int (*issuer_add)(struct sk_store *st, struct sk_issuer *i);
 	int (*issuer_get)(struct sk_store *st, const char *name,
@@ -215,7 +231,7 @@ struct sk_store {
 };
 
 /* the current schema version this build reads and writes */
-#define SK_SCHEMA_VERSION 3
+#define SK_SCHEMA_VERSION 4
 
 /*
  * Open the store at location.  Refuses a world-writable file (anyone could

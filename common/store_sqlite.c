@@ -85,6 +85,13 @@ static const char *const migrations[] = {
 	"  value TEXT NOT NULL,"
 	"  created INTEGER NOT NULL,"
 	"  PRIMARY KEY (issuer_id, kind, value));",
+	/* 3 -> 4: SCRAM verifiers; account passwords as secrets */
+	"ALTER TABLE keys ADD COLUMN scram_sha1 TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE keys ADD COLUMN scram_sha256 TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE secrets ADD COLUMN kind TEXT NOT NULL DEFAULT 'cram'"
+	"  CHECK (kind IN ('cram', 'password'));"
+	"ALTER TABLE secrets ADD COLUMN scram_sha1 TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE secrets ADD COLUMN scram_sha256 TEXT NOT NULL DEFAULT '';",
 };
 
 _Static_assert(SK_N_ELEMENTS(migrations) == SK_SCHEMA_VERSION,
@@ -112,6 +119,7 @@ enum stmt_id {
 	Q_SECRET_LIST,
 	Q_SECRET_COUNT,
 	Q_SECRET_REMOVE_ALL,
+	Q_SECRET_REMOVE_KIND,
 	Q_META_GET,
 	Q_META_SET,
 	Q_ISSUER_ADD,
@@ -132,9 +140,10 @@ enum stmt_id {
 
 #define ACCOUNT_COLS "id, name, allow, disabled, created, note"
 #define KEY_COLS "id, account_id, label, hash, services, allow, created, " \
-		 "expires, revoked, rotated_from, cram"
-#define KEY_NCOLS 11
-#define SECRET_COLS "id, account_id, label, cram, created, expires, revoked"
+		 "expires, revoked, rotated_from, cram, scram_sha1, scram_sha256"
+#define KEY_NCOLS 13
+#define SECRET_COLS "id, account_id, label, cram, created, expires, revoked, " \
+		    "kind, scram_sha1, scram_sha256"
 #define ISSUER_COLS "id, name, issuer, audience, algs, username_claim, scope, " \
 		    "openid_configuration, leeway, created"
 
@@ -150,7 +159,7 @@ static const char *const stmt_sql[Q_COUNT] = {
 	[Q_ACCOUNT_LIST] = "SELECT " ACCOUNT_COLS " FROM accounts ORDER BY name",
 	[Q_KEY_GET] = "SELECT " KEY_COLS " FROM keys WHERE id = ?1",
 	[Q_KEY_ADD] = "INSERT INTO keys (" KEY_COLS ") VALUES"
-		      " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+		      " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 	[Q_KEY_UPDATE] = "UPDATE keys SET label = ?2, services = ?3, allow = ?4,"
 			 " expires = ?5, revoked = ?6 WHERE id = ?1",
 	[Q_KEY_COUNT] = "SELECT count(*) FROM keys WHERE account_id = ?1",
@@ -161,11 +170,12 @@ static const char *const stmt_sql[Q_COUNT] = {
 	/* the hot path: one indexed point lookup joining the account */
 	[Q_AUTH_KEY] = "SELECT k.id, k.account_id, k.label, k.hash, k.services,"
 		       " k.allow, k.created, k.expires, k.revoked,"
-		       " k.rotated_from, k.cram, a.id, a.name, a.allow,"
+		       " k.rotated_from, k.cram, k.scram_sha1, k.scram_sha256,"
+		       " a.id, a.name, a.allow,"
 		       " a.disabled, a.created, a.note FROM keys k JOIN"
 		       " accounts a ON a.id = k.account_id WHERE k.id = ?1",
 	[Q_SECRET_ADD] = "INSERT INTO secrets (" SECRET_COLS ") VALUES"
-			 " (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			 " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[Q_SECRET_GET] = "SELECT " SECRET_COLS " FROM secrets WHERE id = ?1",
 	[Q_SECRET_UPDATE] = "UPDATE secrets SET label = ?2, expires = ?3,"
 			    " revoked = ?4 WHERE id = ?1",
@@ -173,6 +183,8 @@ static const char *const stmt_sql[Q_COUNT] = {
 			  " WHERE account_id = ?1 ORDER BY created, rowid",
 	[Q_SECRET_COUNT] = "SELECT count(*) FROM secrets WHERE account_id = ?1",
 	[Q_SECRET_REMOVE_ALL] = "DELETE FROM secrets WHERE account_id = ?1",
+	[Q_SECRET_REMOVE_KIND] = "DELETE FROM secrets WHERE account_id = ?1"
+				 " AND kind = ?2",
 	[Q_META_GET] = "SELECT value FROM meta WHERE name = ?1",
 	[Q_META_SET] = "INSERT INTO meta (name, value) VALUES (?1, ?2)"
 		       " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
@@ -359,7 +371,17 @@ static int read_key(struct sqlite_store *s, sqlite3_stmt *q, int c,
 	k->created = sqlite3_column_int64(q, c + 6);
 	k->expires = sqlite3_column_int64(q, c + 7);
 	k->revoked = sqlite3_column_int64(q, c + 8);
+	if (col_text(s, q, c + 11, k->scram_sha1, sizeof(k->scram_sha1)) !=
+		    SK_OK ||
+	    col_text(s, q, c + 12, k->scram_sha256, sizeof(k->scram_sha256)) !=
+		    SK_OK)
+		return SK_UNAVAIL;
 	return col_sealed(s, q, c + 10, k->cram, &k->cram_len);
+}
+
+static const char *secret_kind_name(enum sk_secret_kind kind)
+{
+	return kind == SK_SECRET_PASSWORD ? "password" : "cram";
 }
 
 static int read_secret(struct sqlite_store *s, sqlite3_stmt *q,
@@ -374,6 +396,18 @@ static int read_secret(struct sqlite_store *s, sqlite3_stmt *q,
 	x->created = sqlite3_column_int64(q, 4);
 	x->expires = sqlite3_column_int64(q, 5);
 	x->revoked = sqlite3_column_int64(q, 6);
+	{
+		char kind[16];
+
+		if (col_text(s, q, 7, kind, sizeof(kind)) != SK_OK ||
+		    col_text(s, q, 8, x->scram_sha1, sizeof(x->scram_sha1)) !=
+			    SK_OK ||
+		    col_text(s, q, 9, x->scram_sha256,
+			     sizeof(x->scram_sha256)) != SK_OK)
+			return SK_UNAVAIL;
+		x->kind = strcmp(kind, "password") == 0 ? SK_SECRET_PASSWORD :
+							  SK_SECRET_CRAM;
+	}
 	return SK_OK;
 }
 
@@ -810,6 +844,8 @@ static int sq_key_add(struct sk_store *st, const struct sk_keyrec *k)
 				  SQLITE_STATIC);
 	else
 		sqlite3_bind_null(q, 11);
+	bind_text(q, 12, k->scram_sha1);
+	bind_text(q, 13, k->scram_sha256);
 	return step_done(s, q, "add key");
 }
 
@@ -919,6 +955,9 @@ static int sq_secret_add(struct sk_store *st, const struct sk_secret *x)
 	sqlite3_bind_int64(q, 5, x->created);
 	sqlite3_bind_int64(q, 6, x->expires);
 	sqlite3_bind_int64(q, 7, x->revoked);
+	bind_text(q, 8, secret_kind_name(x->kind));
+	bind_text(q, 9, x->scram_sha1);
+	bind_text(q, 10, x->scram_sha256);
 	return step_done(s, q, "add secret");
 }
 
@@ -1010,6 +1049,20 @@ static int sq_secret_remove_all(struct sk_store *st, int64_t account_id)
 	if ((r = prepare(s, Q_SECRET_REMOVE_ALL, &q)) != SK_OK)
 		return r;
 	sqlite3_bind_int64(q, 1, account_id);
+	return step_done(s, q, "remove secrets");
+}
+
+static int sq_secret_remove_kind(struct sk_store *st, int64_t account_id,
+				 enum sk_secret_kind kind)
+{
+	struct sqlite_store *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	int r;
+
+	if ((r = prepare(s, Q_SECRET_REMOVE_KIND, &q)) != SK_OK)
+		return r;
+	sqlite3_bind_int64(q, 1, account_id);
+	bind_text(q, 2, secret_kind_name(kind));
 	return step_done(s, q, "remove secrets");
 }
 
@@ -1335,6 +1388,7 @@ static const struct sk_store_ops sqlite_ops = {
 	.secret_list = sq_secret_list,
 	.secret_count = sq_secret_count,
 	.secret_remove_all = sq_secret_remove_all,
+	.secret_remove_kind = sq_secret_remove_kind,
 	.issuer_add = sq_issuer_add,
 	.issuer_get = sq_issuer_get,
 	.issuer_update = sq_issuer_update,

@@ -229,6 +229,25 @@ void skp_bearer_dispose(void *conn_context, const sasl_utils_t *utils)
 	skp_dispose_wiped(conn_context, utils, sizeof(struct skp_bearer_state));
 }
 
+int skp_lookup(sasl_server_params_t *sparams, const char *user,
+	       size_t user_len, struct sk_lookup *out)
+{
+	struct conn_host h;
+	struct sk_attempt a;
+	struct sk_ctx *ctx = skp_ctx();
+
+	if (ctx == NULL)
+		return SASL_UNAVAIL;
+	/* no accept/checkpass: the stock mechanism decides, we only gate */
+	attempt_init(&a, &h, sparams, NULL, NULL);
+	h.host.accept = NULL;
+	h.host.checkpass = NULL;
+	a.user = user;
+	a.user_len = user_len;
+	a.realm = sparams->user_realm;
+	return sk_request_lookup(ctx, &a, out);
+}
+
 int skp_malformed(sasl_server_params_t *sparams, const char *mech,
 		  const char *user, size_t user_len)
 {

@@ -142,3 +142,27 @@ int sasl_server_plug_init(const sasl_utils_t *utils, int maxversion,
 	*plugcount = (int)SK_N_ELEMENTS(mechs);
 	return SASL_OK;
 }
+
+static sasl_auxprop_plug_t auxprop_plug;
+
+__attribute__((visibility("default")))
+int sasl_auxprop_plug_init(const sasl_utils_t *utils, int max_version,
+			   int *out_version, sasl_auxprop_plug_t **plug,
+			   const char *plugname);
+
+int sasl_auxprop_plug_init(const sasl_utils_t *utils, int max_version,
+			   int *out_version, sasl_auxprop_plug_t **plug,
+			   const char *plugname)
+{
+	int rc;
+
+	(void)plugname;
+	if (max_version < SASL_AUXPROP_PLUG_VERSION)
+		return SASL_BADVERS;
+	if ((rc = skp_acquire(utils, 1)) != SASL_OK)
+		return rc;
+	auxprop_plug = skp_auxprop;
+	*out_version = SASL_AUXPROP_PLUG_VERSION;
+	*plug = &auxprop_plug;
+	return SASL_OK;
+}

@@ -59,6 +59,10 @@ int skp_bearer_new(void *glob_context, sasl_server_params_t *sparams,
 		   void **conn_context);
 void skp_bearer_dispose(void *conn_context, const sasl_utils_t *utils);
 
+/* the auxprop gate for a stock mechanism's user lookup (request.h) */
+int skp_lookup(sasl_server_params_t *sparams, const char *user,
+	       size_t user_len, struct sk_lookup *out);
+
 /* the client's message was malformed: audited, SASL_BADPROT */
 int skp_malformed(sasl_server_params_t *sparams, const char *mech,
 		  const char *user, size_t user_len);
@@ -78,6 +82,7 @@ extern const sasl_server_plug_t skp_login_mech;
 extern const sasl_server_plug_t skp_cram_mech;
 extern const sasl_server_plug_t skp_oauthbearer_mech;
 extern const sasl_server_plug_t skp_xoauth2_mech;
+extern const sasl_auxprop_plug_t skp_auxprop;
 
 /* mech_dispose for mechanisms whose context is one utils->malloc block */
 void skp_dispose_wiped(void *conn_context, const sasl_utils_t *utils,

@@ -3,7 +3,7 @@
 # could collide with symbols of the host process or of other plugins.
 set -eu
 plugin=$1
-want=${SK_EXPORTS:-"sasl_server_plug_init"}
+want=${SK_EXPORTS:-"sasl_auxprop_plug_init sasl_server_plug_init"}
 got=$(nm -D --defined-only "$plugin" | awk '$2 ~ /^[TDBRVW]$/ {print $3}' | sort | tr '\n' ' ')
 exp=$(printf '%s\n' $want | sort | tr '\n' ' ')
 if [ "$got" != "$exp" ]; then

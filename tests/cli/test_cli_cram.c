@@ -331,3 +331,70 @@ SK_SUITE(cli_cram, NULL, NULL,
 	 SK_TEST(test_rotate),
 	 SK_TEST(test_key_create_cram),
 	 SK_TEST(test_remove_account_with_secrets))
+
+/* --scram: SCRAM-SHA-1/-256 verifiers for the stock SCRAM plugins */
+static void test_scram_flags(void)
+{
+	char *db = cli_new_store("scram");
+	char id[13], secret[33], id2[13], s2[33];
+	struct cli_res r;
+	char *out;
+	json_t *j;
+
+	cli_run(&r, NULL, db, "account", "add", "acme", NULL);
+	cli_free(&r);
+	out = cli_ok(db, "key", "create", "acme", "--scram", NULL);
+	cli_key_parts(out, id, secret);
+	free(out);
+	j = cli_json(db, "key", "show", id, "--json", NULL);
+	CU_ASSERT(json_is_true(json_object_get(j, "scram")));
+	CU_ASSERT(json_is_false(json_object_get(j, "cram")));
+	json_decref(j);
+	/* verifiers, not the key: the secret is nowhere in the store */
+	CU_ASSERT_FALSE(sk_test_file_contains(db, secret, 32));
+	CU_ASSERT_TRUE(sk_test_file_contains(db, "SCRAM-SHA-256$10000:", 20));
+	/* the iteration count follows saslkey_scram_iterations */
+	{
+		const char *conf = sk_test_path("scram.conf");
+		const char *env[] = { "SASLKEY_DB", NULL };
+		char line[600];
+		const char *argv[] = { cli_bin(), "--config", conf, "--db", db,
+				       "key", "create", "acme", "--scram", NULL };
+		char *o = NULL, *e = NULL;
+
+		snprintf(line, sizeof(line), "saslkey_scram_iterations: 5000\n");
+		CU_ASSERT(sk_test_write_file(conf, line, strlen(line)));
+		CU_ASSERT_EQUAL(sk_run(argv, env, NULL, &o, &e), 0);
+		CU_ASSERT_TRUE(sk_test_file_contains(db, "SCRAM-SHA-256$5000:",
+						     19));
+		free(o);
+		free(e);
+		/* below the minimum: refused */
+		snprintf(line, sizeof(line), "saslkey_scram_iterations: 1000\n");
+		CU_ASSERT(sk_test_write_file(conf, line, strlen(line)));
+		CU_ASSERT_EQUAL(sk_run(argv, env, NULL, &o, &e), 1);
+		free(o);
+		free(e);
+	}
+	/* rotation keeps it */
+	out = cli_ok(db, "key", "rotate", id, NULL);
+	cli_key_parts(out, id2, s2);
+	free(out);
+	j = cli_json(db, "key", "show", id2, "--json", NULL);
+	CU_ASSERT(json_is_true(json_object_get(j, "scram")));
+	json_decref(j);
+	free(db);
+	/* CRAM secrets get verifiers too (a store without SCRAM keys) */
+	db = cli_new_store("scram-cram");
+	cli_run(&r, NULL, db, "account", "add", "dev", NULL);
+	cli_free(&r);
+	CU_ASSERT_FALSE(sk_test_file_contains(db, "SCRAM-SHA-1$10000:", 18));
+	cli_run(&r, NULL, db, "cram", "set", "dev", NULL);
+	CU_ASSERT_EQUAL(r.rc, 0);
+	cli_free(&r);
+	CU_ASSERT_TRUE(sk_test_file_contains(db, "SCRAM-SHA-1$10000:", 18));
+	CU_ASSERT_TRUE(sk_test_file_contains(db, "SCRAM-SHA-256$10000:", 20));
+	free(db);
+}
+
+SK_SUITE(cli_scram, NULL, NULL, SK_TEST(test_scram_flags))

@@ -114,7 +114,8 @@ static void test_create_and_show(void)
 	CU_ASSERT(json_is_null(json_object_get(j, "revoked")));
 	CU_ASSERT(json_is_null(json_object_get(j, "rotated_from")));
 	CU_ASSERT(json_is_false(json_object_get(j, "cram")));
-	CU_ASSERT_EQUAL(json_object_size(j), 11);
+	CU_ASSERT(json_is_false(json_object_get(j, "scram")));
+	CU_ASSERT_EQUAL(json_object_size(j), 12);
 	json_decref(j);
 	/* nothing in the JSON is the secret either */
 	{
@@ -275,7 +276,7 @@ static void test_list(void)
 	CU_ASSERT_FATAL(json_array_size(j) == 2);
 	CU_ASSERT(strcmp(cli_jstr(json_array_get(j, 0), "account"), "a") == 0 &&
 		  strcmp(cli_jstr(json_array_get(j, 1), "account"), "a") == 0);
-	CU_ASSERT(json_object_size(json_array_get(j, 0)) == 11);
+	CU_ASSERT(json_object_size(json_array_get(j, 0)) == 12);
 	json_decref(j);
 	j = cli_json(db, "key", "list", "b", "--json", NULL);
 	CU_ASSERT(json_array_size(j) == 1 &&

@@ -48,4 +48,18 @@ out=$("$SK_CLI" doctor --conf-dir "$T" --plugin-path "$ours_first")
 check "unwritable audit file: reported" \
     sh -c 'printf "%s\n" "$1" | grep -q "audit file .* is not writable"' - "$out"
 
+# the auxprop: listed by the stock tool, with store support, and reported
+out=$(SASL_PATH="$SK_PLUGIN_DIR" saslpluginviewer -a 2>&1)
+check "saslpluginviewer -a lists the saslkey auxprop, API 8, store support" \
+    sh -c 'printf "%s\n" "$1" | grep -A1 "Plugin \"saslkey\"" |
+           grep -q "supports store: yes" &&
+           printf "%s\n" "$1" | grep -q "Plugin \"saslkey\" ,.*API version: 8"' - "$out"
+printf 'auxprop_plugin: saslkey sasldb\n' >>"$T/smtpd.conf"
+out=$("$SK_CLI" doctor --conf-dir "$T" --plugin-path "$ours_first")
+check "doctor reports the saslkey auxprop as loaded" \
+    sh -c 'printf "%s\n" "$1" | grep -q "saslkey auxprop loaded"' - "$out"
+out=$("$SK_CLI" doctor --conf-dir "$T" --plugin-path "$SK_STOCK_PLUGIN_DIR")
+check "doctor warns when auxprop_plugin names saslkey but it is not loaded" \
+    sh -c 'printf "%s\n" "$1" | grep -q "names saslkey but the plugin path"' - "$out"
+
 summary "doctor"

@@ -11,7 +11,7 @@ PORT=$(pf_free_port)
 cleanup() { pf_stop "$T"; [ -n "${SK_KEEP:-}" ] || rm -rf "$T"; }
 trap cleanup EXIT INT TERM
 export SASLKEY_DB=$T/store/keys.db
-MECHS="PLAIN LOGIN CRAM-MD5 OAUTHBEARER XOAUTH2"
+MECHS="PLAIN LOGIN CRAM-MD5 OAUTHBEARER XOAUTH2 SCRAM-SHA-256"
 
 # the store and its master key first, as an administrator would: smtpd
 # reads the master key (0600 root) when it starts, before dropping root
@@ -33,7 +33,8 @@ $PY "$SK_SRCDIR/tests/vectors/mint_token.py" "$T/idp" init
     --scope mail >/dev/null 2>&1
 mint() { $PY "$SK_SRCDIR/tests/vectors/mint_token.py" "$T/idp" token "$@"; }
 
-pf_start "$T" "$PORT" "$MECHS" || { not_ok "postfix starts"; summary postfix; exit 1; }
+pf_start "$T" "$PORT" "$MECHS" "auxprop_plugin: saslkey" ||
+    { not_ok "postfix starts"; summary postfix; exit 1; }
 ok "postfix starts with libsaslkey.so in SASL_PATH (port $PORT)"
 pf_store_perms "$T"
 AUDIT=$T/audit.json
@@ -62,6 +63,10 @@ expect_reply() {
 }
 
 kid() { printf '%s' "$1" | cut -d_ -f2; }
+
+out=$(swaks --server "127.0.0.1:$PORT" --quit-after EHLO 2>&1)
+check "EHLO advertises each mechanism of mech_list once" \
+    sh -c 'printf "%s\n" "$1" | grep -q "250-AUTH PLAIN LOGIN CRAM-MD5 OAUTHBEARER XOAUTH2 SCRAM-SHA-256"' - "$out"
 
 for mech in PLAIN LOGIN CRAM-MD5; do
 	# CRAM-MD5 sends only a digest: the user must say which key (its id)

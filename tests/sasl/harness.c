@@ -1,5 +1,6 @@
 /* saslkey tests - drive the real libsasl2 with the real stock plugins */
 #include "harness.h"
+#include "scram.h"
 #include "cram.h"
 #include "seal.h"
 #include "sktest.h"
@@ -56,6 +57,18 @@ static const char *env_or(const char *name, const char *dflt)
 	return v != NULL && v[0] != '\0' ? v : dflt;
 }
 
+static bool stock_first;
+
+int skh_init_stock_first(const char *const *extra)
+{
+	int rc;
+
+	stock_first = true;
+	rc = skh_init(extra);
+	stock_first = false;
+	return rc;
+}
+
 int skh_init(const char *const *extra)
 {
 	static sasl_callback_t scb[] = {
@@ -71,8 +84,12 @@ int skh_init(const char *const *extra)
 	int rc;
 
 	snprintf(server_path, sizeof(server_path), "%s:%s",
-		 env_or("SK_PLUGIN_DIR", "build/plugin"),
-		 env_or("SK_STOCK_PLUGIN_DIR", "/usr/lib/x86_64-linux-gnu/sasl2"));
+		 env_or(stock_first ? "SK_STOCK_PLUGIN_DIR" : "SK_PLUGIN_DIR",
+			stock_first ? "/usr/lib/x86_64-linux-gnu/sasl2" :
+				      "build/plugin"),
+		 env_or(stock_first ? "SK_PLUGIN_DIR" : "SK_STOCK_PLUGIN_DIR",
+			stock_first ? "build/plugin" :
+				      "/usr/lib/x86_64-linux-gnu/sasl2"));
 	snprintf(client_path, sizeof(client_path), "%s",
 		 env_or("SK_STOCK_PLUGIN_DIR", "/usr/lib/x86_64-linux-gnu/sasl2"));
 	f = fopen(sk_test_path(SKH_APP ".conf"), "w");
@@ -161,19 +178,26 @@ void skh_account(const char *name, const char *allow, bool disabled)
 
 static void add_key(const char *account, const char *services,
 		    const char *allow, int64_t expires, int64_t revoked,
-		    bool cram, struct skh_key *out);
+		    bool cram, bool scram, struct skh_key *out);
+
+void skh_key_scram(const char *account, const char *services,
+		   const char *allow, int64_t expires, int64_t revoked,
+		   struct skh_key *out)
+{
+	add_key(account, services, allow, expires, revoked, false, true, out);
+}
 
 void skh_key(const char *account, const char *services, const char *allow,
 	     int64_t expires, int64_t revoked, struct skh_key *out)
 {
-	add_key(account, services, allow, expires, revoked, false, out);
+	add_key(account, services, allow, expires, revoked, false, false, out);
 }
 
 void skh_key_cram(const char *account, const char *services,
 		  const char *allow, int64_t expires, int64_t revoked,
 		  struct skh_key *out)
 {
-	add_key(account, services, allow, expires, revoked, true, out);
+	add_key(account, services, allow, expires, revoked, true, false, out);
 }
 
 void skh_cram_secret(const char *account, const char *secret,
@@ -199,7 +223,7 @@ void skh_cram_secret(const char *account, const char *secret,
 
 static void add_key(const char *account, const char *services,
 		    const char *allow, int64_t expires, int64_t revoked,
-		    bool cram, struct skh_key *out)
+		    bool cram, bool scram, struct skh_key *out)
 {
 	struct sk_store *st = open_write();
 	struct sk_account a;
@@ -223,6 +247,15 @@ static void add_key(const char *account, const char *services,
 		FX(sk_cram_seal(&mk, true, k.id, out->text, strlen(out->text),
 				k.cram, sizeof(k.cram), &k.cram_len) == SK_OK);
 		sk_master_key_wipe(&mk);
+	}
+	if (scram) {
+		FX(sk_scram_verifier(SK_SCRAM_SHA1, out->text, strlen(out->text),
+				     SKH_SCRAM_ITERATIONS, k.scram_sha1,
+				     sizeof(k.scram_sha1)) == SK_OK);
+		FX(sk_scram_verifier(SK_SCRAM_SHA256, out->text,
+				     strlen(out->text), SKH_SCRAM_ITERATIONS,
+				     k.scram_sha256,
+				     sizeof(k.scram_sha256)) == SK_OK);
 	}
 	FX(st->ops->key_add(st, &k) == SK_OK);
 	memcpy(out->id, key.id, sizeof(out->id));

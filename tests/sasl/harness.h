@@ -30,6 +30,8 @@ const char *skh_audit(void);
  * the default saslkey options plus extra "key: value" lines (NULL-ended).
  */
 int skh_init(const char *const *extra);
+/* the same with the stock plugin directory first (stock PLAIN serves) */
+int skh_init_stock_first(const char *const *extra);
 int skh_done(void);
 
 /* a fresh store file with nothing in it */
@@ -46,6 +48,11 @@ void skh_key(const char *account, const char *services, const char *allow,
 void skh_key_cram(const char *account, const char *services,
 		  const char *allow, int64_t expires, int64_t revoked,
 		  struct skh_key *out);
+/* SCRAM-enabled (verifiers with SKH_SCRAM_ITERATIONS), optionally CRAM */
+#define SKH_SCRAM_ITERATIONS 4096
+void skh_key_scram(const char *account, const char *services,
+		   const char *allow, int64_t expires, int64_t revoked,
+		   struct skh_key *out);
 /* a CRAM-MD5 secret of an account; id_out gets its id */
 void skh_cram_secret(const char *account, const char *secret,
 		     int64_t expires, int64_t revoked, char id_out[13]);

@@ -1,6 +1,8 @@
 /* saslkey(8) - CRAM-MD5 shared secrets of an account */
 #include "cli.h"
 #include "cram.h"
+#include "scram.h"
+#include "mkstore.h"
 #include "seal.h"
 #include "secret.h"
 #include "status.h"
@@ -68,9 +70,7 @@ static const struct option cram_longopts[] = {
  */
 int cli_master_key(struct cli *c, struct sk_master_key *mk)
 {
-	unsigned char want[SK_MASTER_FPR_LEN], have[SK_MASTER_FPR_LEN];
 	char path[PATH_MAX], err[512];
-	size_t len = 0;
 	int r;
 
 	sk_settings_master_key_path(&c->settings, path, sizeof(path));
@@ -78,25 +78,12 @@ int cli_master_key(struct cli *c, struct sk_master_key *mk)
 		cli_err(c, "%s (\"saslkey init\" creates one)", err);
 		return CLI_STORE;
 	}
-	if (sk_master_key_fingerprint(mk, have) != SK_OK) {
-		cli_err(c, "cannot fingerprint the master key");
-		return CLI_STORE;
-	}
-	r = c->st->ops->meta_get(c->st, SK_META_MASTER_FPR, want, sizeof(want),
-				 &len);
-	if (r == SK_NOTFOUND)
-		return cli_status(c, c->st->ops->meta_set(c->st,
-							  SK_META_MASTER_FPR,
-							  have, sizeof(have)),
-				  "recording the master key");
-	if ((r = cli_status(c, r, "reading the master key fingerprint")) !=
-	    CLI_OK)
-		return r;
-	if (len != sizeof(want) || !sk_ct_equal(want, have, sizeof(want))) {
+	r = sk_master_key_verify(c->st, mk, true);
+	if (r == SK_CONFLICT) {
 		cli_err(c, "master key %s does not match this store", path);
 		return CLI_STORE;
 	}
-	return CLI_OK;
+	return cli_status(c, r, "checking the master key");
 }
 
 /* a secret from stdin: one line, 1-1024 bytes, no NUL */
@@ -165,9 +152,17 @@ static int add_secret(struct cli *c, const struct sk_account *a,
 	snprintf(s.label, sizeof(s.label), "%s", o->label ? o->label : "");
 	r = SK_EXISTS;
 	for (int i = 0; i < 4 && r == SK_EXISTS; i++) {
+		/* the same secret also serves stock SCRAM, through the auxprop */
 		if (sk_random_base62(s.id, SK_KEY_ID_LEN) != SK_OK ||
 		    sk_cram_seal(mk, false, s.id, secret, len, s.cram,
-				 sizeof(s.cram), &s.cram_len) != SK_OK) {
+				 sizeof(s.cram), &s.cram_len) != SK_OK ||
+		    sk_scram_verifier(SK_SCRAM_SHA1, secret, len,
+				      c->settings.scram_iterations, s.scram_sha1,
+				      sizeof(s.scram_sha1)) != SK_OK ||
+		    sk_scram_verifier(SK_SCRAM_SHA256, secret, len,
+				      c->settings.scram_iterations,
+				      s.scram_sha256,
+				      sizeof(s.scram_sha256)) != SK_OK) {
 			sk_wipe(secret, sizeof(secret));
 			cli_err(c, "cannot seal the secret");
 			return CLI_STORE;

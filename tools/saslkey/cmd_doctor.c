@@ -226,6 +226,31 @@ static void report_mechs(struct doctor *d, const char *mech_list)
 	}
 }
 
+static void auxprop_seen(sasl_auxprop_plug_t *m,
+			 sasl_info_callback_stage_t stage, void *rock)
+{
+	bool *found = rock;
+
+	if (stage == SASL_INFO_LIST_MECH && m != NULL && m->name != NULL &&
+	    strcasecmp(m->name, OUR_PLUGIN) == 0)
+		*found = true;
+}
+
+/* auxprop_plugin names saslkey: is our auxprop actually loaded? */
+static void report_auxprop(struct doctor *d, const char *auxprops)
+{
+	bool found = false;
+
+	printf("\nauxprop_plugin: %s\n", auxprops[0] ? auxprops : "(all)");
+	auxprop_plugin_info(NULL, auxprop_seen, &found);
+	if (found)
+		printf("               saslkey auxprop loaded (SCRAM verifiers, "
+		       "policy gate for stock mechanisms)\n");
+	else if (strstr(auxprops, OUR_PLUGIN) != NULL)
+		problem(d, "auxprop_plugin names saslkey but the plugin path "
+			   "does not provide it");
+}
+
 static void check_store(struct doctor *d, struct cli *c)
 {
 	struct sk_conffile *cf = NULL;
@@ -292,7 +317,7 @@ int cmd_doctor(struct cli *c, int argc, char **argv)
 	};
 	struct doctor d = { .app = "smtpd" };
 	struct sk_conffile *cf = NULL;
-	char mech_list[4096] = "", err[512];
+	char mech_list[4096] = "", auxprops[512] = "", err[512];
 	const char *v;
 	size_t len;
 	int first, rc;
@@ -312,6 +337,9 @@ int cmd_doctor(struct cli *c, int argc, char **argv)
 		problem(&d, "%s", err);
 	if (cf != NULL && (v = sk_conffile_get(cf, "mech_list", &len)) != NULL)
 		snprintf(mech_list, sizeof(mech_list), "%.*s", (int)len, v);
+	if (cf != NULL &&
+	    (v = sk_conffile_get(cf, "auxprop_plugin", &len)) != NULL)
+		snprintf(auxprops, sizeof(auxprops), "%.*s", (int)len, v);
 	sk_conffile_free(cf);
 	if (mech_list[0] == '\0') {
 		snprintf(mech_list, sizeof(mech_list),
@@ -328,6 +356,7 @@ int cmd_doctor(struct cli *c, int argc, char **argv)
 			d.conf_file);
 	} else {
 		report_mechs(&d, mech_list);
+		report_auxprop(&d, auxprops);
 		sasl_done();
 	}
 	check_store(&d, c);

@@ -1,6 +1,7 @@
 /* saslkey(8) - API key commands */
 #include "cli.h"
 #include "cram.h"
+#include "scram.h"
 #include "secret.h"
 #include "status.h"
 #include "when.h"
@@ -21,10 +22,11 @@ struct key_opts {
 	int64_t expires;
 	int64_t grace;
 	bool cram;
+	bool scram;
 };
 
 enum { OPT_SERVICE = 1, OPT_ALLOW, OPT_EXPIRES, OPT_LABEL, OPT_GRACE,
-       OPT_CRAM };
+       OPT_CRAM, OPT_SCRAM };
 
 static bool has_word(const char *list, const char *w)
 {
@@ -77,6 +79,9 @@ static int key_opt(struct cli *c, int opt, const char *arg, void *ctx)
 	case OPT_CRAM:
 		o->cram = true;
 		return 0;
+	case OPT_SCRAM:
+		o->scram = true;
+		return 0;
 	case OPT_GRACE:
 		if (sk_duration_parse(arg, &o->grace) != SK_OK) {
 			cli_err(c, "bad duration \"%s\" (e.g. 7d, 12h, 0)", arg);
@@ -95,6 +100,7 @@ static const struct option key_longopts[] = {
 	{ "label", required_argument, NULL, OPT_LABEL },
 	{ "grace", required_argument, NULL, OPT_GRACE },
 	{ "cram", no_argument, NULL, OPT_CRAM },
+	{ "scram", no_argument, NULL, OPT_SCRAM },
 	{ 0 },
 };
 
@@ -161,7 +167,7 @@ static json_t *key_json(struct cli *c, const struct sk_keyrec *k)
 
 	if (c->st->ops->account_get_id(c->st, k->account_id, &a) == SK_OK)
 		acct = a.name;
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:b}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b}",
 			 "id", k->id, "account", acct, "label", k->label,
 			 "state", key_state(c, k), "services",
 			 cli_json_words(k->services), "allow",
@@ -171,7 +177,8 @@ static json_t *key_json(struct cli *c, const struct sk_keyrec *k)
 			 cli_json_time(k->revoked), "rotated_from",
 			 k->rotated_from[0] ? json_string(k->rotated_from) :
 					      json_null(),
-			 "cram", k->cram_len > 0);
+			 "cram", k->cram_len > 0, "scram",
+			 k->scram_sha256[0] != '\0');
 }
 
 /*
@@ -180,8 +187,24 @@ static json_t *key_json(struct cli *c, const struct sk_keyrec *k)
  * on stderr.  The key is printed only after the commit: a key the store
  * never received must not reach anyone.
  */
+/* SCRAM-SHA-1 and -256 verifiers of the whole key, for stock SCRAM */
+static int scram_verifiers(struct cli *c, const char *text,
+			   struct sk_keyrec *rec)
+{
+	unsigned n = c->settings.scram_iterations;
+	size_t len = strlen(text);
+
+	if (sk_scram_verifier(SK_SCRAM_SHA1, text, len, n, rec->scram_sha1,
+			      sizeof(rec->scram_sha1)) != SK_OK ||
+	    sk_scram_verifier(SK_SCRAM_SHA256, text, len, n, rec->scram_sha256,
+			      sizeof(rec->scram_sha256)) != SK_OK)
+		return SK_UNAVAIL;
+	return SK_OK;
+}
+
 static int issue_key(struct cli *c, struct sk_keyrec *rec,
-		     const struct sk_account *a, const char *verb, bool cram)
+		     const struct sk_account *a, const char *verb, bool cram,
+		     bool scram)
 {
 	char text[SK_KEY_MAX_LEN + 1], exp[40];
 	struct sk_master_key mk = { .loaded = false };
@@ -200,14 +223,17 @@ static int issue_key(struct cli *c, struct sk_keyrec *rec,
 		}
 		memcpy(rec->id, key.id, sizeof(rec->id));
 		rec->cram_len = 0;
-		if (cram) {
-			sk_key_format(&key, text, sizeof(text));
+		rec->scram_sha1[0] = rec->scram_sha256[0] = '\0';
+		sk_key_format(&key, text, sizeof(text));
+		r = SK_OK;
+		if (cram)
 			r = sk_cram_seal(&mk, true, key.id, text, strlen(text),
 					 rec->cram, sizeof(rec->cram),
 					 &rec->cram_len);
-			sk_wipe(text, sizeof(text));
-		}
-		if ((cram && r != SK_OK) || sk_key_hash(&key, rec->hash) != SK_OK) {
+		if (r == SK_OK && scram)
+			r = scram_verifiers(c, text, rec);
+		sk_wipe(text, sizeof(text));
+		if (r != SK_OK || sk_key_hash(&key, rec->hash) != SK_OK) {
 			sk_key_wipe(&key);
 			sk_master_key_wipe(&mk);
 			cli_err(c, "cannot hash or seal the key");
@@ -229,9 +255,10 @@ static int issue_key(struct cli *c, struct sk_keyrec *rec,
 	sk_wipe(text, sizeof(text));
 	cli_time(rec->expires, exp, sizeof(exp));
 	cli_note("%s key %s for account %s: services %s; allowed from %s; "
-		 "expires %s%s", verb, rec->id, a->name, rec->services,
+		 "expires %s%s%s", verb, rec->id, a->name, rec->services,
 		 rec->allow[0] ? rec->allow : "any address", exp,
-		 cram ? "; CRAM-MD5 enabled" : "");
+		 cram ? "; CRAM-MD5 enabled" : "",
+		 scram ? "; SCRAM enabled" : "");
 	cli_note("The key is shown only this once: store it now.");
 	return CLI_OK;
 }
@@ -240,7 +267,7 @@ static int key_create(struct cli *c, int argc, char **argv)
 {
 	static const char use[] =
 		"key create ACCOUNT [--service NAME]... [--allow CIDR]... "
-		"[--expires WHEN] [--label TEXT] [--cram]";
+		"[--expires WHEN] [--label TEXT] [--cram] [--scram]";
 	struct key_opts o = { .label = "" };
 	struct sk_keyrec rec;
 	struct sk_account a;
@@ -275,7 +302,7 @@ static int key_create(struct cli *c, int argc, char **argv)
 	if (a.disabled)
 		cli_note("warning: account %s is disabled; the key will not "
 			 "work until it is enabled", a.name);
-	return issue_key(c, &rec, &a, "created", o.cram);
+	return issue_key(c, &rec, &a, "created", o.cram, o.scram);
 }
 
 static int print_key_row(void *ctx, const struct sk_keyrec *k)
@@ -369,12 +396,13 @@ static int key_show(struct cli *c, int argc, char **argv)
 	printf("id:           %s\naccount:      %s\nlabel:        %s\n"
 	       "state:        %s\nservices:     %s\nallow:        %s\n"
 	       "created:      %s\nexpires:      %s\nrevoked:      %s\n"
-	       "rotated from: %s\ncram-md5:     %s\n",
+	       "rotated from: %s\ncram-md5:     %s\nscram:        %s\n",
 	       k.id, a.name, k.label, key_state(c, &k), k.services,
 	       k.allow[0] ? k.allow : "any", created, expires,
 	       k.revoked ? revoked : "no",
 	       k.rotated_from[0] ? k.rotated_from : "-",
-	       k.cram_len ? "enabled" : "no");
+	       k.cram_len ? "enabled" : "no",
+	       k.scram_sha256[0] ? "enabled" : "no");
 	return cli_end(c, CLI_OK);
 }
 
@@ -467,7 +495,8 @@ static int key_rotate(struct cli *c, int argc, char **argv)
 			return cli_end(c, r);
 	}
 	cli_time(old.expires, when, sizeof(when));
-	r = issue_key(c, &rec, &a, "rotated: new", old.cram_len > 0);
+	r = issue_key(c, &rec, &a, "rotated: new", old.cram_len > 0,
+		      old.scram_sha256[0] != '\0');
 	if (r == CLI_OK)
 		cli_note("old key %s stays valid until %s", old.id, when);
 	return r;

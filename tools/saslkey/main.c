@@ -21,7 +21,7 @@ static const char usage[] =
 	"  account allow|disallow NAME CIDR...\n"
 	"  account remove NAME [--with-keys]\n"
 	"  key create ACCOUNT [--service NAME]... [--allow CIDR]...\n"
-	"             [--expires WHEN] [--label TEXT] [--cram]\n"
+	"             [--expires WHEN] [--label TEXT] [--cram] [--scram]\n"
 	"  key list [ACCOUNT] | show ID\n"
 	"  key revoke ID | expire ID WHEN | rotate ID [--grace DURATION]\n"
 	"  cram set ACCOUNT [--stdin] [--expires WHEN] [--label TEXT]\n"
