@@ -53,6 +53,26 @@ int cli_getopt(struct cli *c, int argc, char **argv,
 /* exactly n positional arguments left? else usage error */
 bool cli_nargs(struct cli *c, int argc, int first, int n, const char *usage);
 
+/*
+ * cli_getopt, then between min and max positional arguments (max < 0: no
+ * upper limit).  CLI_OK with *first set, or CLI_USAGE after a message.
+ */
+int cli_args(struct cli *c, int argc, char **argv,
+	     const struct option *longopts, cli_opt_fn *handle, void *ctx,
+	     int min, int max, const char *usage, int *first);
+
+/* open the store; a writing command also begins its one transaction */
+int cli_open_for(struct cli *c, enum sk_store_mode mode);
+
+/* "saslkey account add ...": run the subcommand argv[1] names */
+struct cli_sub {
+	const char *name;		/* "add" */
+	const char *full;		/* "account add", for messages */
+	int (*fn)(struct cli *c, int argc, char **argv);
+};
+int cli_dispatch(struct cli *c, int argc, char **argv,
+		 const struct cli_sub *subs, size_t n);
+
 /* settings from --config, $SASLKEY_DB and --db */
 int cli_open_settings_only(struct cli *c);
 /* settings from --config, then open the store (printing any error) */

@@ -44,30 +44,16 @@ static const struct option account_longopts[] = {
 	{ 0 },
 };
 
-/* parse options, check the positional count, open the store */
+/* options, then nargs arguments (nargs < 0: at least -nargs), the store */
 static int prologue(struct cli *c, int argc, char **argv, struct account_opts *o,
 		    int nargs, const char *use, enum sk_store_mode mode,
 		    int *first)
 {
-	int r;
+	int r = cli_args(c, argc, argv, account_longopts, account_opt, o,
+			 nargs < 0 ? -nargs : nargs, nargs < 0 ? -1 : nargs,
+			 use, first);
 
-	*first = cli_getopt(c, argc, argv, account_longopts, account_opt, o,
-			    use);
-	if (*first < 0)
-		return CLI_USAGE;
-	/* nargs < 0: at least -nargs */
-	if (nargs >= 0 && !cli_nargs(c, argc, *first, nargs, use))
-		return CLI_USAGE;
-	if (nargs < 0 && argc - *first < -nargs) {
-		cli_err(c, "expected at least %d arguments", -nargs);
-		cli_note("usage: saslkey %s", use);
-		return CLI_USAGE;
-	}
-	if ((r = cli_open(c, mode)) != CLI_OK)
-		return r;
-	if (mode != SK_STORE_READ && (r = cli_begin(c)) != CLI_OK)
-		return r;
-	return CLI_OK;
+	return r == CLI_OK ? cli_open_for(c, mode) : r;
 }
 
 static int get_account(struct cli *c, const char *name, struct sk_account *a)
@@ -358,10 +344,7 @@ static int account_remove(struct cli *c, int argc, char **argv)
 
 int cmd_account(struct cli *c, int argc, char **argv)
 {
-	static const struct {
-		const char *name, *full;
-		int (*fn)(struct cli *, int, char **);
-	} subs[] = {
+	static const struct cli_sub subs[] = {
 		{ "add", "account add", account_add },
 		{ "list", "account list", account_list },
 		{ "show", "account show", account_show },
@@ -371,19 +354,6 @@ int cmd_account(struct cli *c, int argc, char **argv)
 		{ "disallow", "account disallow", account_disallow },
 		{ "remove", "account remove", account_remove },
 	};
-	size_t i;
 
-	if (argc < 2) {
-		cli_err(c, "missing subcommand (add, list, show, disable, "
-			   "enable, allow, disallow, remove)");
-		return CLI_USAGE;
-	}
-	for (i = 0; i < SK_N_ELEMENTS(subs); i++) {
-		if (strcmp(argv[1], subs[i].name) == 0) {
-			c->cmd = subs[i].full;
-			return subs[i].fn(c, argc - 1, argv + 1);
-		}
-	}
-	cli_err(c, "unknown subcommand \"%s\"", argv[1]);
-	return CLI_USAGE;
+	return cli_dispatch(c, argc, argv, subs, SK_N_ELEMENTS(subs));
 }

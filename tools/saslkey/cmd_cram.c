@@ -188,16 +188,10 @@ static int prologue(struct cli *c, int argc, char **argv, struct cram_opts *o,
 		    int nargs, const char *use, enum sk_store_mode mode,
 		    int *first)
 {
-	int r;
+	int r = cli_args(c, argc, argv, cram_longopts, cram_opt, o, nargs,
+			 nargs, use, first);
 
-	*first = cli_getopt(c, argc, argv, cram_longopts, cram_opt, o, use);
-	if (!cli_nargs(c, argc, *first, nargs, use))
-		return CLI_USAGE;
-	if ((r = cli_open(c, mode)) != CLI_OK)
-		return r;
-	if (mode != SK_STORE_READ && (r = cli_begin(c)) != CLI_OK)
-		return r;
-	return CLI_OK;
+	return r == CLI_OK ? cli_open_for(c, mode) : r;
 }
 
 static int cram_set(struct cli *c, int argc, char **argv)
@@ -370,27 +364,12 @@ static int cram_rotate(struct cli *c, int argc, char **argv)
 
 int cmd_cram(struct cli *c, int argc, char **argv)
 {
-	static const struct {
-		const char *name, *full;
-		int (*fn)(struct cli *, int, char **);
-	} subs[] = {
+	static const struct cli_sub subs[] = {
 		{ "set", "cram set", cram_set },
 		{ "list", "cram list", cram_list },
 		{ "revoke", "cram revoke", cram_revoke },
 		{ "rotate", "cram rotate", cram_rotate },
 	};
-	size_t i;
 
-	if (argc < 2) {
-		cli_err(c, "missing subcommand (set, list, revoke, rotate)");
-		return CLI_USAGE;
-	}
-	for (i = 0; i < SK_N_ELEMENTS(subs); i++) {
-		if (strcmp(argv[1], subs[i].name) == 0) {
-			c->cmd = subs[i].full;
-			return subs[i].fn(c, argc - 1, argv + 1);
-		}
-	}
-	cli_err(c, "unknown subcommand \"%s\"", argv[1]);
-	return CLI_USAGE;
+	return cli_dispatch(c, argc, argv, subs, SK_N_ELEMENTS(subs));
 }

@@ -264,26 +264,14 @@ static const struct option issuer_longopts[] = {
 static int parse(struct cli *c, int argc, char **argv, struct issuer_opts *o,
 		 int nargs, const char *use, int *first)
 {
-	*first = cli_getopt(c, argc, argv, issuer_longopts, issuer_opt, o,
-			    use);
-	if (!cli_nargs(c, argc, *first, nargs, use))
+	if (cli_args(c, argc, argv, issuer_longopts, issuer_opt, o, nargs,
+		     nargs, use, first) != CLI_OK)
 		return CLI_USAGE;
 	if (nargs > 0 && !cli_valid_name(argv[*first])) {
 		cli_err(c, "bad issuer name (1-%d bytes, no spaces or control "
 			   "characters)", SK_NAME_MAX);
 		return CLI_USAGE;
 	}
-	return CLI_OK;
-}
-
-static int open_store(struct cli *c, enum sk_store_mode mode)
-{
-	int r;
-
-	if ((r = cli_open(c, mode)) != CLI_OK)
-		return r;
-	if (mode != SK_STORE_READ)
-		return cli_begin(c);
 	return CLI_OK;
 }
 
@@ -706,7 +694,7 @@ static int issuer_add(struct cli *c, int argc, char **argv)
 	free(buf);
 	if (r != CLI_OK)
 		return r;
-	if ((r = open_store(c, SK_STORE_WRITE)) != CLI_OK)
+	if ((r = cli_open_for(c, SK_STORE_WRITE)) != CLI_OK)
 		goto out;
 	{
 		struct sk_issuer old;
@@ -864,7 +852,7 @@ static int issuer_list(struct cli *c, int argc, char **argv)
 
 	if ((r = parse(c, argc, argv, &o, 0, use, &first)) != CLI_OK)
 		return r;
-	if ((r = open_store(c, SK_STORE_READ)) != CLI_OK)
+	if ((r = cli_open_for(c, SK_STORE_READ)) != CLI_OK)
 		return cli_end(c, r);
 	/* collected first: no other query runs inside the listing */
 	r = cli_status(c, c->st->ops->issuer_list(c->st, collect_issuer, &a),
@@ -920,7 +908,7 @@ static int issuer_show(struct cli *c, int argc, char **argv)
 
 	if ((r = parse(c, argc, argv, &o, 1, use, &first)) != CLI_OK)
 		return r;
-	if ((r = open_store(c, SK_STORE_READ)) != CLI_OK ||
+	if ((r = cli_open_for(c, SK_STORE_READ)) != CLI_OK ||
 	    (r = cli_get_issuer(c, argv[first], &is)) != CLI_OK)
 		return cli_end(c, r);
 	if (c->json) {
@@ -1017,7 +1005,7 @@ static int issuer_update(struct cli *c, int argc, char **argv)
 	if (o.jwks != NULL &&
 	    (r = read_jwks_file(c, o.jwks, &buf, &len)) != CLI_OK)
 		return r;
-	if ((r = open_store(c, SK_STORE_WRITE)) != CLI_OK ||
+	if ((r = cli_open_for(c, SK_STORE_WRITE)) != CLI_OK ||
 	    (r = cli_get_issuer(c, argv[first], &is)) != CLI_OK) {
 		free(buf);
 		return cli_end(c, r);
@@ -1099,7 +1087,7 @@ static int issuer_remove(struct cli *c, int argc, char **argv)
 
 	if ((r = parse(c, argc, argv, &o, 1, use, &first)) != CLI_OK)
 		return r;
-	if ((r = open_store(c, SK_STORE_WRITE)) != CLI_OK ||
+	if ((r = cli_open_for(c, SK_STORE_WRITE)) != CLI_OK ||
 	    (r = cli_get_issuer(c, argv[first], &is)) != CLI_OK ||
 	    (r = issuer_counts(c, &is, &kc, &ndeny)) != CLI_OK)
 		return cli_end(c, r);
@@ -1114,29 +1102,13 @@ static int issuer_remove(struct cli *c, int argc, char **argv)
 
 int cmd_issuer(struct cli *c, int argc, char **argv)
 {
-	static const struct {
-		const char *name, *full;
-		int (*fn)(struct cli *, int, char **);
-	} subs[] = {
+	static const struct cli_sub subs[] = {
 		{ "add", "issuer add", issuer_add },
 		{ "list", "issuer list", issuer_list },
 		{ "show", "issuer show", issuer_show },
 		{ "update", "issuer update", issuer_update },
 		{ "remove", "issuer remove", issuer_remove },
 	};
-	size_t i;
 
-	if (argc < 2) {
-		cli_err(c, "missing subcommand (add, list, show, update, "
-			   "remove)");
-		return CLI_USAGE;
-	}
-	for (i = 0; i < SK_N_ELEMENTS(subs); i++) {
-		if (strcmp(argv[1], subs[i].name) == 0) {
-			c->cmd = subs[i].full;
-			return subs[i].fn(c, argc - 1, argv + 1);
-		}
-	}
-	cli_err(c, "unknown subcommand \"%s\"", argv[1]);
-	return CLI_USAGE;
+	return cli_dispatch(c, argc, argv, subs, SK_N_ELEMENTS(subs));
 }

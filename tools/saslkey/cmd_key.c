@@ -108,22 +108,10 @@ static int prologue(struct cli *c, int argc, char **argv, struct key_opts *o,
 		    int min, int max, const char *use, enum sk_store_mode mode,
 		    int *first)
 {
-	int r, n;
+	int r = cli_args(c, argc, argv, key_longopts, key_opt, o, min, max,
+			 use, first);
 
-	*first = cli_getopt(c, argc, argv, key_longopts, key_opt, o, use);
-	if (*first < 0)
-		return CLI_USAGE;
-	n = argc - *first;
-	if (n < min || n > max) {
-		cli_err(c, "wrong number of arguments");
-		cli_note("usage: saslkey %s", use);
-		return CLI_USAGE;
-	}
-	if ((r = cli_open(c, mode)) != CLI_OK)
-		return r;
-	if (mode != SK_STORE_READ && (r = cli_begin(c)) != CLI_OK)
-		return r;
-	return CLI_OK;
+	return r == CLI_OK ? cli_open_for(c, mode) : r;
 }
 
 static const char *key_state(const struct cli *c, const struct sk_keyrec *k)
@@ -504,10 +492,7 @@ static int key_rotate(struct cli *c, int argc, char **argv)
 
 int cmd_key(struct cli *c, int argc, char **argv)
 {
-	static const struct {
-		const char *name, *full;
-		int (*fn)(struct cli *, int, char **);
-	} subs[] = {
+	static const struct cli_sub subs[] = {
 		{ "create", "key create", key_create },
 		{ "list", "key list", key_list },
 		{ "show", "key show", key_show },
@@ -515,19 +500,6 @@ int cmd_key(struct cli *c, int argc, char **argv)
 		{ "expire", "key expire", key_expire },
 		{ "rotate", "key rotate", key_rotate },
 	};
-	size_t i;
 
-	if (argc < 2) {
-		cli_err(c, "missing subcommand (create, list, show, revoke, "
-			   "expire, rotate)");
-		return CLI_USAGE;
-	}
-	for (i = 0; i < SK_N_ELEMENTS(subs); i++) {
-		if (strcmp(argv[1], subs[i].name) == 0) {
-			c->cmd = subs[i].full;
-			return subs[i].fn(c, argc - 1, argv + 1);
-		}
-	}
-	cli_err(c, "unknown subcommand \"%s\"", argv[1]);
-	return CLI_USAGE;
+	return cli_dispatch(c, argc, argv, subs, SK_N_ELEMENTS(subs));
 }

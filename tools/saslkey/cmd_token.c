@@ -56,10 +56,10 @@ static const struct option token_longopts[] = {
 static int parse(struct cli *c, int argc, char **argv, struct token_opts *o,
 		 const char *use)
 {
-	int first = cli_getopt(c, argc, argv, token_longopts, token_opt, o,
-			       use);
+	int first;
 
-	if (!cli_nargs(c, argc, first, 0, use))
+	if (cli_args(c, argc, argv, token_longopts, token_opt, o, 0, 0, use,
+		     &first) != CLI_OK)
 		return CLI_USAGE;
 	if (o->issuer == NULL) {
 		cli_err(c, "missing --issuer NAME");
@@ -80,9 +80,7 @@ static int open_issuer(struct cli *c, const struct token_opts *o,
 {
 	int r;
 
-	if ((r = cli_open(c, mode)) != CLI_OK)
-		return r;
-	if (mode != SK_STORE_READ && (r = cli_begin(c)) != CLI_OK)
+	if ((r = cli_open_for(c, mode)) != CLI_OK)
 		return r;
 	return cli_get_issuer(c, o->issuer, is);
 }
@@ -206,25 +204,10 @@ static int token_list(struct cli *c, int argc, char **argv)
 
 int cmd_token(struct cli *c, int argc, char **argv)
 {
-	static const struct {
-		const char *name, *full;
-		int (*fn)(struct cli *, int, char **);
-	} subs[] = {
+	static const struct cli_sub subs[] = {
 		{ "revoke", "token revoke", token_revoke },
 		{ "list", "token list", token_list },
 	};
-	size_t i;
 
-	if (argc < 2) {
-		cli_err(c, "missing subcommand (revoke, list)");
-		return CLI_USAGE;
-	}
-	for (i = 0; i < SK_N_ELEMENTS(subs); i++) {
-		if (strcmp(argv[1], subs[i].name) == 0) {
-			c->cmd = subs[i].full;
-			return subs[i].fn(c, argc - 1, argv + 1);
-		}
-	}
-	cli_err(c, "unknown subcommand \"%s\"", argv[1]);
-	return CLI_USAGE;
+	return cli_dispatch(c, argc, argv, subs, SK_N_ELEMENTS(subs));
 }

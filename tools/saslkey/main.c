@@ -125,6 +125,51 @@ bool cli_nargs(struct cli *c, int argc, int first, int n, const char *use)
 	return true;
 }
 
+int cli_args(struct cli *c, int argc, char **argv,
+	     const struct option *longopts, cli_opt_fn *handle, void *ctx,
+	     int min, int max, const char *use, int *first)
+{
+	int n;
+
+	*first = cli_getopt(c, argc, argv, longopts, handle, ctx, use);
+	if (*first < 0)
+		return CLI_USAGE;
+	if (min == max)
+		return cli_nargs(c, argc, *first, min, use) ? CLI_OK : CLI_USAGE;
+	n = argc - *first;
+	if (n >= min && (max < 0 || n <= max))
+		return CLI_OK;
+	if (max < 0)
+		cli_err(c, "expected at least %d arguments, got %d", min, n);
+	else
+		cli_err(c, "expected %d to %d arguments, got %d", min, max, n);
+	cli_note("usage: saslkey %s", use);
+	return CLI_USAGE;
+}
+
+int cli_dispatch(struct cli *c, int argc, char **argv,
+		 const struct cli_sub *subs, size_t n)
+{
+	char names[256] = "";
+	size_t i, len = 0;
+
+	if (argc >= 2) {
+		for (i = 0; i < n; i++) {
+			if (strcmp(argv[1], subs[i].name) == 0) {
+				c->cmd = subs[i].full;
+				return subs[i].fn(c, argc - 1, argv + 1);
+			}
+		}
+		cli_err(c, "unknown subcommand \"%s\"", argv[1]);
+		return CLI_USAGE;
+	}
+	for (i = 0; i < n && len < sizeof(names); i++)
+		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
+					i ? ", " : "", subs[i].name);
+	cli_err(c, "missing subcommand (%s)", names);
+	return CLI_USAGE;
+}
+
 static int load_settings(struct cli *c)
 {
 	struct sk_conffile *cf = NULL;
@@ -172,6 +217,15 @@ int cli_open(struct cli *c, enum sk_store_mode mode)
 		cli_err(c, "bad store location \"%s\"", c->settings.db);
 	/* the logger already printed the precise reason */
 	return CLI_STORE;
+}
+
+int cli_open_for(struct cli *c, enum sk_store_mode mode)
+{
+	int r = cli_open(c, mode);
+
+	if (r == CLI_OK && mode != SK_STORE_READ)
+		r = cli_begin(c);
+	return r;
 }
 
 int cli_begin(struct cli *c)
