@@ -189,6 +189,12 @@ bench:
 	@$(MAKE) --no-print-directory all
 	@$(TEST_ENV) sh bench/run.sh
 
+# Example configurations (Postfix, Cyrus IMAP, Dovecot, fail2ban) go to
+# $(DOCDIR)/examples; the man pages to $(MANDIR).  The plugin is 0644 here
+# (Debian's rule for dlopen()ed modules); the RPM spec makes it 0755.
+EXAMPLES    := $(sort $(shell find packaging/examples packaging/fail2ban \
+		 -type f 2>/dev/null))
+
 install: all
 	install -d $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(SBINDIR)
 	install -m 0644 $(PLUGIN) $(DESTDIR)$(PLUGINDIR)/libsaslkey.so
@@ -199,6 +205,12 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man8/ || true; done
 	for m in docs/*.5; do [ -f "$$m" ] && install -m 0644 "$$m" \
 	    $(DESTDIR)$(MANDIR)/man5/ || true; done
+	install -d $(DESTDIR)$(DOCDIR)/examples
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	for f in $(EXAMPLES); do \
+	    rel=$${f#packaging/}; rel=$${rel#examples/}; \
+	    d=$(DESTDIR)$(DOCDIR)/examples/$$(dirname "$$rel"); \
+	    install -d "$$d" && install -m 0644 "$$f" "$$d/" || exit 1; done
 
 uninstall:
 	rm -f $(DESTDIR)$(PLUGINDIR)/libsaslkey.so \
@@ -207,8 +219,53 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man8/saslkey.8 \
 	    $(DESTDIR)$(MANDIR)/man8/saslkey-checkpassword.8 \
 	    $(DESTDIR)$(MANDIR)/man5/saslkey.conf.5
+	rm -rf $(DESTDIR)$(DOCDIR)
+	rmdir $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(patsubst %/,%,$(dir \
+	    $(PLUGINDIR))) 2>/dev/null || true
+
+# make deb / make rpm: packages from a scratch copy of the tree (without
+# build directories, and without tests/e2e: those suites drive real
+# daemons as root and are `make check`'s; a package build runs the unit,
+# CLI and in-process libsasl2 suites), into $(BUILD)/packages.
+# DEB_BUILD_OPTIONS=nocheck and RPMBUILD_OPTS=--nocheck skip those too.
+# The scratch tree is beside $(BUILD), not in it: the tree has directories
+# named *.d (fail2ban's), which the dependency include below would find.
+PKG_OUT     = $(BUILD)/packages
+PKG_SCRATCH = $(BUILD)-pkg
+PKG_NAME    = saslkey-$(VERSION)
+RPMBUILD_OPTS ?=
+# the parent make's flags, jobserver and command-line variables (make
+# exports those, BUILD=... included) must not leak into the package build:
+# dpkg-buildpackage and rpmbuild run make themselves, with their own
+PKG_ENV     = env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
+	      -u BUILD -u PREFIX -u DESTDIR -u PLUGINDIR -u CFLAGS -u LDFLAGS
+pkg_copy    = rm -rf $(1) && mkdir -p $(1) && \
+	      tar -cf - --anchored --exclude=./.git --exclude='./build*' \
+	          --exclude=./$(BUILD) --exclude=./tests/e2e . | tar -xf - -C $(1)
+
+deb:
+	@mkdir -p $(PKG_OUT)
+	$(call pkg_copy,$(PKG_SCRATCH)/deb/$(PKG_NAME))
+	cp -r packaging/debian $(PKG_SCRATCH)/deb/$(PKG_NAME)/debian
+	cd $(PKG_SCRATCH)/deb/$(PKG_NAME) && \
+	    $(PKG_ENV) dpkg-buildpackage -us -uc -b -Jauto
+	mv $(PKG_SCRATCH)/deb/*.deb $(PKG_OUT)/
+	rm -rf $(PKG_SCRATCH)
+	@ls -1 $(PKG_OUT)/*.deb
+
+rpm:
+	@mkdir -p $(PKG_OUT)
+	$(call pkg_copy,$(PKG_SCRATCH)/rpm/$(PKG_NAME))
+	mkdir -p $(PKG_SCRATCH)/rpm/SOURCES
+	tar -C $(PKG_SCRATCH)/rpm -czf \
+	    $(PKG_SCRATCH)/rpm/SOURCES/$(PKG_NAME).tar.gz $(PKG_NAME)
+	$(PKG_ENV) rpmbuild --define "_topdir $(abspath $(PKG_SCRATCH)/rpm)" \
+	    --nodeps $(RPMBUILD_OPTS) -bb packaging/rpm/saslkey.spec
+	mv $(PKG_SCRATCH)/rpm/RPMS/*/*.rpm $(PKG_OUT)/
+	rm -rf $(PKG_SCRATCH)
+	@ls -1 $(PKG_OUT)/*.rpm
 
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -type f -name '*.d' 2>/dev/null)

@@ -5,9 +5,10 @@
 # Usage: packaging/deps.sh [build|check|demo|package]   (default: check)
 #   build    compiler, pkg-config and the -dev packages
 #   check    build + everything the test suites drive (libsasl2 tools and
-#            stock plugins, Postfix, Dovecot, swaks, python3-cryptography)
+#            stock plugins, Postfix, Dovecot, swaks, python3-cryptography,
+#            and for the packaging tests debhelper, rpm and fail2ban)
 #   demo     the same as check
-#   package  check + debhelper, rpm and fail2ban for the packaging tests
+#   package  check + devscripts and lintian, to inspect packages by hand
 set -eu
 
 what=${1:-check}
@@ -18,10 +19,15 @@ build="build-essential pkg-config libsasl2-dev libssl-dev libjansson-dev
 # libsasl2-modules(-db): the stock plugins our tests use as the client side
 # and as the mechanisms our auxprop serves; python3-cryptography: an
 # independent JWT issuer for the OAuth tests.
+# debhelper, fakeroot, rpm: tests/e2e/packages.sh builds the .debs and
+# RPMs; fail2ban: fail2ban.sh runs the shipped filter; man-db: the packages
+# test finds the installed man pages; procps: pgrep/ps for "nothing left
+# running" checks.
 check="$build sasl2-bin libsasl2-modules libsasl2-modules-db postfix swaks
        dovecot-core curl python3 python3-cryptography sqlite3 clang
-       libclang-rt-14-dev iproute2"
-package="$check debhelper devscripts fakeroot lintian rpm fail2ban"
+       libclang-rt-14-dev iproute2 debhelper fakeroot rpm fail2ban man-db
+       procps"
+package="$check devscripts lintian"
 
 case $what in
 	build) want=$build ;;

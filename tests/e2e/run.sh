@@ -3,7 +3,9 @@
 set -u
 dir=$(dirname "$0")
 rc=0
-for t in ${SK_E2E:-sample doctor postfix}; do
+# fail2ban reads the syslog lines postfix leaves in $SK_BUILD: keep it after
+for t in ${SK_E2E:-sample doctor postfix fail2ban checkpassword dovecot \
+		packages}; do
 	echo "-- $t"
 	sh "$dir/$t.sh" || rc=1
 done
