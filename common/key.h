@@ -59,6 +59,14 @@ int sk_key_hash(const struct sk_key *k, unsigned char out[SK_KEY_HASH_LEN]);
 bool sk_key_prefix_valid(const char *prefix);
 bool sk_key_id_valid(const char *s, size_t n);
 
+/*
+ * For logging text a client presented (a user name): the length of s up
+ * to and including the first "_<12 base62>_" - the end of a key's public
+ * "<prefix>_<id>_" - when more follows it, else n.  Whatever follows may
+ * be the secret of a key typed into the wrong field.
+ */
+size_t sk_key_loggable_len(const char *s, size_t n);
+
 uint32_t sk_crc32(const void *buf, size_t n);
 
 void sk_key_wipe(struct sk_key *k);

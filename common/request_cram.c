@@ -54,6 +54,18 @@ static void add_key(struct cands *cs, const struct sk_keyrec *k)
 					  .allow = c->allow };
 }
 
+/*
+ * Candidates hold sealed (encrypted) state and policy text, nothing
+ * usable without the master key; wiped anyway, as far as they were used
+ * (the table is ~85 KiB: clearing all of it per attempt cost more than
+ * the rest of the attempt).
+ */
+static void wipe_cands(struct cands *cs)
+{
+	sk_wipe(cs->c, cs->n * sizeof(cs->c[0]));
+	cs->n = 0;
+}
+
 static int collect_key(void *ctx, const struct sk_keyrec *k)
 {
 	add_key(ctx, k);
@@ -194,21 +206,21 @@ int sk_request_cram(struct sk_ctx *ctx, const struct sk_attempt *a,
 		int m = try_candidate(&r, &cs.c[i], challenge, chlen, digest);
 
 		if (m < 0) {
-			sk_wipe(&cs, sizeof(cs));
+			wipe_cands(&cs);
 			return req_end(&r, SK_R_MASTER_KEY_UNAVAILABLE);
 		}
 		if (m == 1)
 			hit = &cs.c[i];
 	}
 	if (hit == NULL) {
-		sk_wipe(&cs, sizeof(cs));
+		wipe_cands(&cs);
 		return req_end(&r, SK_R_BAD_SECRET);
 	}
 	snprintf(r.key_id, sizeof(r.key_id), "%s", hit->id);
 	r.ev.credential = hit->is_key ? "api_key" : "cram_secret";
 	why = sk_policy_check(&acct, &hit->cred, a->service, &r.ev.client,
 			      r.now);
-	sk_wipe(&cs, sizeof(cs));
+	wipe_cands(&cs);
 	if (why != SK_R_OK)
 		return req_end(&r, why);
 	return req_accept(&r, acct.name);

@@ -46,5 +46,7 @@ int sk_seal(const struct sk_master_key *mk, const void *aad, size_t aadlen,
 int sk_unseal(const struct sk_master_key *mk, const void *aad, size_t aadlen,
 	      const unsigned char *in, size_t inlen, void *out, size_t outcap,
 	      size_t *outlen);
+/* drop the cached AES-256-GCM cipher (the plugin, before it is unloaded) */
+void sk_seal_release(void);
 
 #endif

@@ -1,4 +1,5 @@
 /* saslkey - handling of secret bytes */
+#define OPENSSL_SUPPRESS_DEPRECATED	/* SHA256_Init: see sk_sha256 */
 #include "secret.h"
 #include "status.h"
 
@@ -6,7 +7,7 @@
 #include <sys/random.h>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 
 static const char b62[] =
 	"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -62,14 +63,18 @@ void sk_wipe(void *p, size_t n)
 	OPENSSL_cleanse(p, n);
 }
 
+/*
+ * The low-level SHA-256, like sk_key_hash (key.c): the same block
+ * function as EVP_Digest without the context allocation and provider
+ * calls around it.  The context keeps the input's last block: wiped.
+ */
 int sk_sha256(const void *data, size_t n, unsigned char out[32])
 {
-	static EVP_MD *md;
-	unsigned int len = 0;
+	SHA256_CTX c;
+	int ok;
 
-	/* fetched once: an implicit fetch per call costs more than a hash */
-	if (md == NULL && (md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
-		return SK_UNAVAIL;
-	return EVP_Digest(data, n, out, &len, md, NULL) && len == 32 ?
-		       SK_OK : SK_UNAVAIL;
+	ok = SHA256_Init(&c) && SHA256_Update(&c, data, n) &&
+	     SHA256_Final(out, &c);
+	sk_wipe(&c, sizeof(c));
+	return ok ? SK_OK : SK_UNAVAIL;
 }

@@ -125,48 +125,69 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/*
+ * Bytes a JSON string can carry as they are: printable ASCII except '"'
+ * and '\\'.  A table lookup per byte, and one append per run of them,
+ * instead of a call per byte: audit events put a dozen strings per
+ * attempt through here (bench/RESULTS.md).
+ */
+static const unsigned char json_plain[256] = {
+	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
+};
+
+/* sk_strbuf_append, with the common case (it fits) inlined */
+static inline void append_fast(struct sk_strbuf *sb, const void *s, size_t n)
+{
+	if (sb->len + n < sb->cap) {
+		memcpy(sb->buf + sb->len, s, n);
+		sb->len += n;
+		sb->buf[sb->len] = '\0';
+	} else {
+		sk_strbuf_append(sb, s, n);
+	}
+}
+
 void sk_strbuf_put_json(struct sk_strbuf *sb, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run = 0, l;
+	size_t i = 0, start, l;
 
-	sk_strbuf_putc(sb, '"');
+	append_fast(sb, "\"", 1);
 	while (i < n) {
-		unsigned char c = p[i];
+		unsigned char c;
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f && c < 0x80) {
-			run++;
+		start = i;
+		while (i < n && json_plain[p[i]])
 			i++;
-			continue;
-		}
-		/* flush the run of plain bytes before this one */
-		sk_strbuf_append(sb, p + i - run, run);
-		run = 0;
+		if (i > start)
+			append_fast(sb, p + start, i - start);
+		if (i == n)
+			break;
+		c = p[i];
 		if (c == '"' || c == '\\') {
 			char esc[2] = { '\\', (char)c };
-			sk_strbuf_append(sb, esc, 2);
+			append_fast(sb, esc, 2);
 			i++;
 		} else if (c == 0) {
 			/* valid JSON, but many consumers (jansson by default)
 			 * refuse \u0000: keep the event readable everywhere */
-			sk_strbuf_append(sb, "\\ufffd", 6);
+			append_fast(sb, "\\ufffd", 6);
 			i++;
 		} else if (c < 0x20 || c == 0x7f) {
 			char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4],
 					hex[c & 15] };
-			sk_strbuf_append(sb, esc, 6);
+			append_fast(sb, esc, 6);
 			i++;
 		} else if ((l = utf8_seq_len(p + i, n - i)) != 0) {
-			sk_strbuf_append(sb, p + i, l);
+			append_fast(sb, p + i, l);
 			i += l;
 		} else {
-			sk_strbuf_append(sb, "\\ufffd", 6);
+			append_fast(sb, "\\ufffd", 6);
 			i++;
 		}
 	}
-	sk_strbuf_append(sb, p + i - run, run);
-	sk_strbuf_putc(sb, '"');
+	append_fast(sb, "\"", 1);
 }
 
 void sk_strbuf_put_token(struct sk_strbuf *sb, const char *s, size_t n,

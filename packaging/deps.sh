@@ -22,11 +22,12 @@ build="build-essential pkg-config libsasl2-dev libssl-dev libjansson-dev
 # debhelper, fakeroot, rpm: tests/e2e/packages.sh builds the .debs and
 # RPMs; fail2ban: fail2ban.sh runs the shipped filter; man-db: the packages
 # test finds the installed man pages; procps: pgrep/ps for "nothing left
-# running" checks.
+# running" checks.  clang, libclang-rt-14-dev: the libFuzzer targets and
+# the ASan+UBSan build; valgrind: the libsasl2 suites under memcheck.
 check="$build sasl2-bin libsasl2-modules libsasl2-modules-db postfix swaks
        dovecot-core curl python3 python3-cryptography sqlite3 clang
        libclang-rt-14-dev iproute2 debhelper fakeroot rpm fail2ban man-db
-       procps"
+       procps valgrind"
 package="$check devscripts lintian"
 
 case $what in

@@ -1,5 +1,6 @@
 /* saslkey plugins - the entry points libsasl2 looks up, and nothing else */
 #include "plugin.h"
+#include "seal.h"
 #include "status.h"
 
 #include <pthread.h>
@@ -97,6 +98,8 @@ void skp_release(void)
 	if (glob.refs > 0 && --glob.refs == 0) {
 		sk_ctx_free(glob.ctx);
 		glob.ctx = NULL;
+		/* libsasl2 may dlclose() us next: nothing cached may outlive it */
+		sk_seal_release();
 	}
 	pthread_mutex_unlock(&glob.lock);
 }

@@ -25,6 +25,52 @@ const char *cli_bin(void)
 	return p;
 }
 
+/*
+ * The secret registry (sktest.h): what "key create|rotate" and "cram
+ * set|rotate" print, and a secret given on stdin, from every run of the
+ * CLI in this test binary (cli_run* and direct sk_run calls alike).
+ */
+static bool has_arg(const char *const argv[], const char *a)
+{
+	size_t i;
+
+	for (i = 1; argv[i] != NULL; i++)
+		if (strcmp(argv[i], a) == 0)
+			return true;
+	return false;
+}
+
+static void record_lines(const char *s)
+{
+	while (s != NULL && *s != '\0') {
+		size_t n = strcspn(s, "\n");
+
+		sk_test_record_secret(s, n);
+		s += n + (s[n] == '\n');
+	}
+}
+
+static void observe(const char *const argv[], const char *stdin_data,
+		    const char *out)
+{
+	const char *cli = getenv("SK_CLI");
+
+	if (cli == NULL || strcmp(argv[0], cli) != 0)
+		return;
+	if ((has_arg(argv, "key") &&
+	     (has_arg(argv, "create") || has_arg(argv, "rotate"))) ||
+	    (has_arg(argv, "cram") &&
+	     (has_arg(argv, "set") || has_arg(argv, "rotate"))))
+		record_lines(out);
+	if (has_arg(argv, "cram") && stdin_data != NULL)
+		record_lines(stdin_data);
+}
+
+__attribute__((constructor)) static void observe_init(void)
+{
+	sk_run_observer = observe;
+}
+
 void cli_runv(struct cli_res *r, const char *const env[], const char *db,
 	      const char *const args[])
 {

@@ -8,7 +8,7 @@ set -u
 : "${SK_CHECKPW:?SK_CHECKPW must point at saslkey-checkpassword}"
 
 T=$(mktemp -d /tmp/sk-cpw.XXXXXX)
-trap 'rm -rf "$T"' EXIT INT TERM
+trap 'keep_logs checkpassword "$T/audit.json"; rm -rf "$T"' EXIT INT TERM
 export SASLKEY_DB=$T/keys.db
 AUDIT=$T/audit.json
 

@@ -6,7 +6,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 T=$(mktemp -d /tmp/sk-doctor.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+trap 'keep_logs doctor "$T/audit.json"; rm -rf "$T"' EXIT
 "$SK_CLI" --db "$T/keys.db" init >/dev/null
 cat >"$T/smtpd.conf" <<CONF
 mech_list: PLAIN LOGIN SCRAM-SHA-256

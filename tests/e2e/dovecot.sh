@@ -20,6 +20,7 @@ cleanup() {
 		done
 		kill -9 "$MASTER" 2>/dev/null || true
 	fi
+	keep_logs dovecot "$T/audit.json" "$T/dovecot.log"
 	[ -n "${SK_KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT INT TERM

@@ -7,6 +7,60 @@
 # Debian's python3 has python3-cryptography; a pyenv one on PATH may not
 PY=/usr/bin/python3
 
+# Secret hygiene (tests/e2e/secret_scan.sh): every secret a test makes goes
+# to $SK_SECRETS, one per line, and every log worth scanning to $SK_LOGS.
+# The CLI runs through a wrapper that records what "key create|rotate" and
+# "cram set|rotate" print; tokens are recorded by tests/vectors/mint_token.py.
+if [ -n "${SK_BUILD:-}" ]; then
+	: "${SK_SECRETS:=$SK_BUILD/secrets/registry}"
+	: "${SK_LOGS:=$SK_BUILD/logs}"
+	export SK_SECRETS SK_LOGS
+	(umask 077; mkdir -p "$(dirname "$SK_SECRETS")" "$SK_LOGS")
+	if [ -z "${SK_CLI_REAL:-}" ]; then
+		SK_CLI_REAL=$SK_CLI
+		SK_CLI=$(dirname "$SK_SECRETS")/saslkey
+		cat >"$SK_CLI.$$" <<'WRAP'
+#!/bin/sh
+# saslkey, recording the secrets it prints (tests/e2e/lib.sh)
+out=$(mktemp "${SK_SECRETS%/*}/out.XXXXXX") || exit 2
+"$SK_CLI_REAL" "$@" >"$out"
+rc=$?
+cat "$out"
+case " $* " in
+*" key create "*|*" key rotate "*|*" cram set "*|*" cram rotate "*)
+	grep -v '^$' "$out" >>"$SK_SECRETS" ;;
+esac
+rm -f "$out"
+exit $rc
+WRAP
+		chmod 0700 "$SK_CLI.$$" && mv -f "$SK_CLI.$$" "$SK_CLI"
+		export SK_CLI SK_CLI_REAL
+	fi
+fi
+
+# record_secret VALUE...: for the scanner only (never printed)
+# (the functions' variables are _sk_*: the scripts share their names)
+record_secret() {
+	[ -n "${SK_SECRETS:-}" ] || return 0
+	for _sk_s in "$@"; do
+		[ -n "$_sk_s" ] && printf '%s\n' "$_sk_s" >>"$SK_SECRETS"
+	done
+	return 0
+}
+
+# keep_logs NAME FILE...: copies for the scanner, before the test's
+# scratch directory goes
+keep_logs() {
+	[ -n "${SK_LOGS:-}" ] || return 0
+	_sk_d=$SK_LOGS/e2e-$1.$$
+	shift
+	mkdir -p "$_sk_d"
+	for _sk_f in "$@"; do
+		[ -f "$_sk_f" ] && cp "$_sk_f" "$_sk_d/${_sk_f##*/}"
+	done
+	return 0
+}
+
 PASS=0
 FAIL=0
 

@@ -122,6 +122,7 @@ DB=$T/keys.db
 /usr/sbin/saslkey --db "$DB" init >/dev/null 2>&1
 /usr/sbin/saslkey --db "$DB" account add acme >/dev/null 2>&1
 KEY=$(/usr/sbin/saslkey --db "$DB" key create acme --service imap 2>/dev/null)
+record_secret "$KEY"
 [ -n "$KEY" ] || KEY=sk_000000000000_00000000000000000000000000000000000000
 printf 'apikey\0%s\0\0' "$KEY" >"$T/req"
 printf 'saslkey_db: %s\nsaslkey_audit_syslog: no\n' "$DB" >"$T/conf"

@@ -8,7 +8,12 @@ set -u
 
 T=$(mktemp -d /tmp/sk-postfix.XXXXXX)
 PORT=$(pf_free_port)
-cleanup() { pf_stop "$T"; [ -n "${SK_KEEP:-}" ] || rm -rf "$T"; }
+cleanup() {
+	pf_stop "$T"
+	# (not curl.log: curl's transcript holds tokens by design)
+	keep_logs postfix "$T/audit.json" "$T/syslog.log" "$T/maillog"
+	[ -n "${SK_KEEP:-}" ] || rm -rf "$T"
+}
 trap cleanup EXIT INT TERM
 export SASLKEY_DB=$T/store/keys.db
 MECHS="PLAIN LOGIN CRAM-MD5 OAUTHBEARER XOAUTH2 SCRAM-SHA-256"

@@ -6,7 +6,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 T=$(mktemp -d /tmp/sk-sample.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+trap 'keep_logs sample "$T/audit.json"; rm -rf "$T"' EXIT
 DB=$T/keys.db
 AUDIT=$T/audit.json
 export SASLKEY_DB=$DB

@@ -15,6 +15,9 @@
 
 extern char **environ;
 
+void (*sk_run_observer)(const char *const argv[], const char *stdin_data,
+			const char *out);
+
 struct capture {
 	char *buf;
 	size_t len, cap;
@@ -231,6 +234,8 @@ done:
 	close_fd(&o[1]);
 	close_fd(&e[0]);
 	close_fd(&e[1]);
+	if (sk_run_observer != NULL)
+		sk_run_observer(argv, stdin_data, cap[0].buf ? cap[0].buf : "");
 	capture_give(&cap[0], out);
 	capture_give(&cap[1], err);
 	return rc;

@@ -22,4 +22,8 @@
 int sk_run(const char *const argv[], const char *const env[],
 	   const char *stdin_data, char **out, char **err);
 
+/* if set, sees every run's argv, stdin and stdout (secret registry) */
+extern void (*sk_run_observer)(const char *const argv[],
+			       const char *stdin_data, const char *out);
+
 #endif

@@ -3,10 +3,12 @@
 #include "sktest.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
@@ -32,9 +34,98 @@ static int rm_one(const char *p, const struct stat *sb, int flag,
 	return remove(p);
 }
 
+/* $NAME, else $SK_BUILD/sub; false if neither is set */
+static bool hygiene_path(const char *name, const char *sub, char *out,
+			 size_t cap)
+{
+	const char *v = getenv(name), *b = getenv("SK_BUILD");
+	int n;
+
+	if (v != NULL && v[0] != '\0')
+		n = snprintf(out, cap, "%s", v);
+	else if (b != NULL && b[0] != '\0')
+		n = snprintf(out, cap, "%s/%s", b, sub);
+	else
+		return false;
+	return n > 0 && (size_t)n < cap;
+}
+
+void sk_test_record_secret(const void *s, size_t n)
+{
+	char path[1024], *slash;
+	int fd;
+
+	if (s == NULL || n == 0 || memchr(s, '\n', n) != NULL ||
+	    memchr(s, '\0', n) != NULL ||
+	    !hygiene_path("SK_SECRETS", "secrets/registry", path, sizeof(path)))
+		return;
+	if ((slash = strrchr(path, '/')) != NULL) {
+		*slash = '\0';
+		mkdir(path, 0700);
+		*slash = '/';
+	}
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	{
+		char *line = malloc(n + 1);
+
+		if (line != NULL) {
+			memcpy(line, s, n);
+			line[n] = '\n';
+			/* best effort: a test under a file size limit */
+			if (write(fd, line, n + 1) < 0)
+				(void)0;
+			free(line);
+		}
+	}
+	close(fd);
+}
+
+static char keep_dir[1200];
+
+/* audit* and *.log files of the scratch directory go to keep_dir */
+static int keep_one(const char *p, const struct stat *sb, int flag,
+		    struct FTW *ftw)
+{
+	const char *base = p + ftw->base;
+	size_t bl = strlen(base);
+	char dst[2048], *c;
+	char *data;
+	size_t len;
+
+	(void)sb;
+	if (flag != FTW_F ||
+	    (strncmp(base, "audit", 5) != 0 &&
+	     (bl < 4 || strcmp(base + bl - 4, ".log") != 0)))
+		return 0;
+	snprintf(dst, sizeof(dst), "%s/%s", keep_dir, p + strlen(tmpdir) + 1);
+	for (c = dst + strlen(keep_dir) + 1; *c != '\0'; c++)
+		if (*c == '/')
+			*c = '_';
+	if ((data = sk_test_read_file(p, &len)) != NULL) {
+		sk_test_write_file(dst, data, len);
+		free(data);
+	}
+	return 0;
+}
+
 static void rm_tmpdir(void)
 {
-	if (tmpdir[0] != '\0' && getenv("SK_TEST_KEEP") == NULL)
+	char base[1024];
+
+	if (tmpdir[0] == '\0')
+		return;
+	if (hygiene_path("SK_LOGS", "logs", base, sizeof(base))) {
+		mkdir(base, 0700);
+		snprintf(keep_dir, sizeof(keep_dir), "%s/%s.%ld", base,
+			 program_invocation_short_name, (long)getpid());
+		if (mkdir(keep_dir, 0700) == 0) {
+			nftw(tmpdir, keep_one, 16, FTW_PHYS);
+			rmdir(keep_dir);	/* only if nothing was kept */
+		}
+	}
+	if (getenv("SK_TEST_KEEP") == NULL)
 		nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 

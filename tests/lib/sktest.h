@@ -56,4 +56,15 @@ size_t sk_test_count_lines(const char *path);
 /* the last line of a file, malloc'd, without newline */
 char *sk_test_last_line(const char *path);
 
+/*
+ * Secret hygiene (tests/e2e/secret_scan.sh): every key, CRAM secret,
+ * password or token a test creates or uses is appended, one per line, to
+ * the registry $SK_SECRETS (default $SK_BUILD/secrets/registry, 0600) that
+ * only the scanner reads; without SK_BUILD nothing is recorded.  At exit
+ * the runner copies every audit* and *.log file of the scratch directory
+ * to $SK_LOGS (default $SK_BUILD/logs) before removing it, so the scanner
+ * sees what the suites wrote.
+ */
+void sk_test_record_secret(const void *s, size_t n);
+
 #endif

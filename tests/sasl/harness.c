@@ -19,14 +19,33 @@
 
 static char server_path[1024], client_path[512];
 
+static char use_db[512], use_audit[512];
+
 const char *skh_db(void)
 {
-	return sk_test_path("keys.db");
+	return use_db[0] ? use_db : sk_test_path("keys.db");
 }
 
 const char *skh_audit(void)
 {
-	return sk_test_path("audit.json");
+	return use_audit[0] ? use_audit : sk_test_path("audit.json");
+}
+
+void skh_use(const char *db, const char *audit)
+{
+	snprintf(use_db, sizeof(use_db), "%s", db ? db : "");
+	snprintf(use_audit, sizeof(use_audit), "%s", audit ? audit : "");
+}
+
+/* does an extra "key: value" line set this option? */
+static bool extra_sets(const char *const *extra, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (; extra != NULL && *extra != NULL; extra++)
+		if (strncmp(*extra, key, n) == 0 && (*extra)[n] == ':')
+			return true;
+	return false;
 }
 
 static int getpath_server(void *ctx, const char **path)
@@ -95,8 +114,13 @@ int skh_init(const char *const *extra)
 	f = fopen(sk_test_path(SKH_APP ".conf"), "w");
 	if (f == NULL)
 		return -1;
-	fprintf(f, "saslkey_db: %s\nsaslkey_audit_file: %s\n"
-		   "saslkey_audit_syslog: no\n", skh_db(), skh_audit());
+	/* libsasl2 takes an option's first line: extra lines override */
+	if (!extra_sets(extra, "saslkey_db"))
+		fprintf(f, "saslkey_db: %s\n", skh_db());
+	if (!extra_sets(extra, "saslkey_audit_file"))
+		fprintf(f, "saslkey_audit_file: %s\n", skh_audit());
+	if (!extra_sets(extra, "saslkey_audit_syslog"))
+		fprintf(f, "saslkey_audit_syslog: no\n");
 	for (; extra != NULL && *extra != NULL; extra++)
 		fprintf(f, "%s\n", *extra);
 	fclose(f);
@@ -216,6 +240,7 @@ void skh_cram_secret(const char *account, const char *secret,
 	FX(sk_cram_seal(&mk, false, x.id, secret, strlen(secret), x.cram,
 			sizeof(x.cram), &x.cram_len) == SK_OK);
 	FX(st->ops->secret_add(st, &x) == SK_OK);
+	sk_test_record_secret(secret, strlen(secret));
 	memcpy(id_out, x.id, SK_KEY_ID_LEN + 1);
 	sk_master_key_wipe(&mk);
 	sk_store_close(st);
@@ -240,6 +265,8 @@ static void add_key(const char *account, const char *services,
 	snprintf(k.allow, sizeof(k.allow), "%s", allow ? allow : "");
 	k.created = time(NULL);
 	sk_key_format(&key, out->text, sizeof(out->text));
+	sk_test_record_secret(out->text, strlen(out->text));
+	sk_test_record_secret(key.secret, strlen(key.secret));
 	if (cram) {
 		struct sk_master_key mk;
 
@@ -336,6 +363,8 @@ int skh_run(const struct skh_auth *a, struct skh_result *res)
 	int rc, crc;
 
 	memset(res, 0, sizeof(*res));
+	/* whatever a test sends as a password must never be logged */
+	sk_test_record_secret(a->pass, strlen(a->pass));
 	rc = sasl_server_new(service, SKH_FQDN, NULL, "127.0.0.1;25", remote,
 			     NULL, 0, &sc);
 	if (rc != SASL_OK)

@@ -24,10 +24,14 @@
 /* the scratch store and audit file of the current suite */
 const char *skh_db(void);
 const char *skh_audit(void);
+/* use these instead (NULL: back to the defaults in the scratch dir) */
+void skh_use(const char *db, const char *audit);
 
 /*
  * sasl_server_init + sasl_client_init with a fresh sktest.conf holding
- * the default saslkey options plus extra "key: value" lines (NULL-ended).
+ * the default saslkey options plus extra "key: value" lines (NULL-ended);
+ * an extra line for saslkey_db, saslkey_audit_file or saslkey_audit_syslog
+ * replaces the default.
  */
 int skh_init(const char *const *extra);
 /* the same with the stock plugin directory first (stock PLAIN serves) */

@@ -163,7 +163,13 @@ static void test_own_mechanisms_audit_once(void)
  */
 static int saslpasswd2(const char *args, const char *pass)
 {
-	char cmd[2048];
+	/*
+	 * A SANITIZE build's plugin needs the sanitizer runtime, which
+	 * saslpasswd2 (not an ASan program) lacks: the Makefile names the
+	 * shared runtime in SK_SAN_PRELOAD and it is preloaded here.
+	 */
+	const char *san = getenv("SK_SAN_PRELOAD");
+	char cmd[2048], preload[600] = "";
 	FILE *f;
 
 	mkdir(sk_test_path("pw"), 0700);
@@ -173,11 +179,13 @@ static int saslpasswd2(const char *args, const char *pass)
 		   "saslkey_audit_syslog: no\nsaslkey_scram_iterations: 4096\n",
 		skh_db());
 	fclose(f);
+	if (san != NULL && san[0] != '\0')
+		snprintf(preload, sizeof(preload), "LD_PRELOAD='%s' ", san);
 	snprintf(cmd, sizeof(cmd),
-		 "printf '%%s' '%s' | SASL_PATH='%s' SASL_CONF_PATH='%s' "
+		 "printf '%%s' '%s' | %sSASL_PATH='%s' SASL_CONF_PATH='%s' "
 		 "saslpasswd2 -a pwtool %s >/dev/null 2>&1",
-		 pass ? pass : "", getenv("SK_PLUGIN_DIR"), sk_test_path("pw"),
-		 args);
+		 pass ? pass : "", preload, getenv("SK_PLUGIN_DIR"),
+		 sk_test_path("pw"), args);
 	return system(cmd);
 }
 

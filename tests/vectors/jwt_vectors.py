@@ -168,6 +168,21 @@ def claims(**over):
 DROP = object()
 
 
+def record_secrets(tokens):
+    """Every token minted, for tests/e2e/secret_scan.sh (never printed)."""
+    path = os.environ.get("SK_SECRETS") or (
+        os.environ.get("SK_BUILD") and
+        os.path.join(os.environ["SK_BUILD"], "secrets", "registry"))
+    if not path:
+        return
+    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "a") as f:
+        for t in tokens:
+            if t and "\n" not in t:
+                f.write(t + "\n")
+
+
 def main():
     global NOW
     if len(sys.argv) not in (2, 3):
@@ -560,6 +575,7 @@ def main():
         json.dump(jwks, f, indent=1)
     with open(os.path.join(out, "tokens.json"), "w") as f:
         json.dump(vectors, f)
+    record_secrets(v["token"] for v in vectors)
     with open(os.path.join(out, "badkeys.json"), "w") as f:
         json.dump(bad, f, indent=1)
     with open(os.path.join(out, "policy.json"), "w") as f:

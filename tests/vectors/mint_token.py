@@ -6,7 +6,12 @@
   mint_token.py DIR token [k=v ...]   one RS256 token on stdout; claims:
         user=alice@example.com  exp_in=600  aud=smtp://mx.example.test
         iss=https://idp.example.test  scope="openid mail"  pad=0 (bytes of
-        filler claim, to make a long token)  jti=random
+        filler claim, to make a long token)  jti=random  sub=sub-USER
+        len=N: pad so that the token is exactly N bytes long (not every
+        N can be reached: a base64url segment is never 1 mod 4 long)
+
+Every token is also appended to the secret registry ($SK_SECRETS, else
+$SK_BUILD/secrets/registry) that tests/e2e/secret_scan.sh checks.
 
 Hand-rolled JWS with `cryptography` (no JWT library), so the bytes are
 exactly what the relying party must verify.  Callers keep the token in a
@@ -43,6 +48,18 @@ def init(d):
                              "alg": "RS256", "n": b64u(n), "e": b64u(e)}]}, f)
 
 
+def record_secret(tok):
+    path = os.environ.get("SK_SECRETS") or (
+        os.environ.get("SK_BUILD") and
+        os.path.join(os.environ["SK_BUILD"], "secrets", "registry"))
+    if not path:
+        return
+    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "a") as f:
+        f.write(tok + "\n")
+
+
 def token(d, args):
     opt = {"user": "alice@example.com", "exp_in": "600",
            "aud": "smtp://mx.example.test", "iss": "https://idp.example.test",
@@ -50,10 +67,36 @@ def token(d, args):
     for a in args:
         k, _, v = a.partition("=")
         opt[k] = v
+    if "len" in opt:
+        # the payload's base64url grows by 4 per 3 bytes; a longer jti
+        # reaches the lengths that padding alone skips
+        want = int(opt.pop("len"))
+        for extra in range(0, 3):
+            jti = opt["jti"] + "j" * extra
+            lo, hi = 0, want
+            while lo <= hi:
+                mid = (lo + hi) // 2
+                t = make(d, dict(opt, pad=str(mid), jti=jti))
+                if len(t) == want:
+                    record_secret(t)
+                    sys.stdout.write(t)
+                    return
+                if len(t) < want:
+                    lo = mid + 1
+                else:
+                    hi = mid - 1
+        sys.exit("cannot mint a token of exactly %d bytes" % want)
+    t = make(d, opt)
+    record_secret(t)
+    sys.stdout.write(t)
+
+
+def make(d, opt):
     with open(os.path.join(d, "key.pem"), "rb") as f:
         key = serialization.load_pem_private_key(f.read(), password=None)
     now = int(time.time())
-    claims = {"iss": opt["iss"], "sub": "sub-" + opt["user"], "aud": opt["aud"],
+    claims = {"iss": opt["iss"], "sub": opt.get("sub", "sub-" + opt["user"]),
+              "aud": opt["aud"],
               "exp": now + int(opt["exp_in"]), "iat": now - 5, "nbf": now - 5,
               "jti": opt["jti"], "scope": opt["scope"], "email": opt["user"]}
     if int(opt["pad"]) > 0:
@@ -62,7 +105,7 @@ def token(d, args):
     si = b64u(json.dumps(header, separators=(",", ":")).encode()) + "." + \
         b64u(json.dumps(claims, separators=(",", ":")).encode())
     sig = key.sign(si.encode(), padding.PKCS1v15(), hashes.SHA256())
-    sys.stdout.write(si + "." + b64u(sig))
+    return si + "." + b64u(sig)
 
 
 if __name__ == "__main__":
