@@ -1,5 +1,6 @@
 /* saslkey tests - what the fuzzers and sanitizers found (issue 8), kept
  * as regression vectors; the seed corpora are in tests/fuzz/corpus */
+#include "jwk.h"
 #include "key.h"
 #include "request.h"
 #include "seal.h"
@@ -181,9 +182,69 @@ static void test_key_as_user_not_audited(void)
 	CU_ASSERT_FALSE(sk_test_file_contains(audit, SECRET, 8));
 }
 
+/*
+ * fuzz_jwks (check_reimport): an RSA modulus (the e2e test key with five
+ * characters of its "n" replaced, so no longer a product of two primes)
+ * that OpenSSL's public check refused or accepted at random - its
+ * SP 800-56B test fails a modulus whose factor a Miller-Rabin round with
+ * a random base happens to find - so "saslkey issuer add" could accept a
+ * key the plugin then refused (or the reverse).  jwk.c checks RSA keys
+ * itself now, with the same answer every time: the same import, many
+ * times over, must agree with itself; the untouched key is the control.
+ */
+static const char rsa_n_good[] =
+	"qdNUi7bfBA-Vc2C4GgsRStCSpVnp27d-F46DsIkaVohN7hZRxpjhEjfpQdvT"
+	"DmE__IhndgDJfL0-_lWrfJ4zzdpvyCyPWlV2jQ5sN5nuZBgGxDU4yipx34xe"
+	"gTHzJ8QlWL-4DRP-1GUftEUGTKDFaYD2jrvigEJHhoV4wil4ovlezUO0GiCY"
+	"9xV5Mur0RI7c34PvBA_h5o_75_PkmuyNvxmbr7bhVMx05YUuZfa2yn13NZK8"
+	"0rTaS4G8w9tbP7-brTb512Mwaa5Ew69iVz_Kf0VL4fdiHkyZCXYNOmysSi6A"
+	"OgYDzSP_s_d_quyMXSFuALNuBrsRUYMA63HeeX9ioQ";
+static const char rsa_n_fuzzed[] =
+	"qdNUi7bfBA-Vc2C4GgsRStCSpVnp27d-F46DsIkaVohN7hZRxpjhEjfpQdvT"
+	"DmE__IhndgDJfL0-_lWrfJ4zzdpvyCyPWlV2jQ5sN5nuZBgGRS512ipx34xe"
+	"gTHzJ8QlWL-4DRP-1GUftEUGTKDFaYD2jrvigEJHhoV4wil4ovlezUO0GiCY"
+	"9xV5Mur0RI7c34PvBA_h5o_75_PkmuyNvxmbr7bhVMx05YUuZfa2yn13NZK8"
+	"0rTaS4G8w9tbP7-brTb512Mwaa5Ew69iVz_Kf0VL4fdiHkyZCXYNOmysSi6A"
+	"OgYDzSP_s_d_quyMXSFuALNuBrsRUYMA63HeeX9ioQ";
+
+static int import_n_times(const char *n, int times, int *ok)
+{
+	static const enum sk_jwk_alg rs256[] = { SK_ALG_RS256 };
+	char jwks[1024], err[256];
+	struct sk_jwk *keys;
+	size_t nkeys;
+	int i, len;
+
+	*ok = 0;
+	len = snprintf(jwks, sizeof(jwks), "{\"keys\":[{\"kty\":\"RSA\","
+		       "\"kid\":\"r\",\"alg\":\"RS256\",\"n\":\"%s\","
+		       "\"e\":\"AQAB\"}]}", n);
+	CU_ASSERT_FATAL(len > 0 && (size_t)len < sizeof(jwks));
+	for (i = 0; i < times; i++) {
+		if (sk_jwks_import(jwks, (size_t)len, rs256, 1, &keys, &nkeys,
+				   err, sizeof(err)) == SK_OK) {
+			(*ok)++;
+			sk_jwks_free(keys, nkeys);
+		}
+	}
+	return times;
+}
+
+static void test_rsa_check_deterministic(void)
+{
+	int ok, times;
+
+	times = import_n_times(rsa_n_good, 64, &ok);
+	CU_ASSERT_EQUAL(ok, times);
+	times = import_n_times(rsa_n_fuzzed, 64, &ok);
+	CU_ASSERT(ok == 0 || ok == times);
+	CU_ASSERT_EQUAL(ok, 0);		/* it has a factor below 1,000 */
+}
+
 SK_SUITE(fuzz_regressions, NULL, NULL,
 	 SK_TEST(test_seal_release),
-	 SK_TEST(test_key_loggable_len))
+	 SK_TEST(test_key_loggable_len),
+	 SK_TEST(test_rsa_check_deterministic))
 
 SK_SUITE(fuzz_regressions_request, request_init, request_cleanup,
 	 SK_TEST(test_key_as_user_not_audited))
