@@ -42,16 +42,7 @@
 #include <openssl/rsa.h>
 #include <sasl/sasl.h>
 
-#if defined(__has_include)
-#if __has_include(<valgrind/callgrind.h>)
-#include <valgrind/callgrind.h>
-#define HAVE_CALLGRIND 1
-#endif
-#endif
-#ifndef HAVE_CALLGRIND
-#define CALLGRIND_TOGGLE_COLLECT do { } while (0)
-#define RUNNING_ON_VALGRIND 0
-#endif
+#include "callgrind.h"
 
 #define APP	"skbench"
 #define FQDN	"mx.example"

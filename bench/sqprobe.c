@@ -14,7 +14,7 @@
  * Under callgrind (--collect-atstart=no) only the lookups are counted, so
  * "totals" / N is the cost of one lookup.  It shows what the store
  * interface's full-record lookup costs against a narrow one (RESULTS.md,
- * "Where the remaining instructions go").  Prints nothing secret: only key
+ * "Budgets not met: where the instructions go").  Prints nothing secret: only key
  * ids are read from the file.
  */
 #include <stdio.h>
@@ -23,15 +23,7 @@
 
 #include <sqlite3.h>
 
-#if defined(__has_include)
-#if __has_include(<valgrind/callgrind.h>)
-#include <valgrind/callgrind.h>
-#define HAVE_CALLGRIND 1
-#endif
-#endif
-#ifndef HAVE_CALLGRIND
-#define CALLGRIND_TOGGLE_COLLECT do { } while (0)
-#endif
+#include "callgrind.h"
 
 /* common/store_sqlite.c, Q_AUTH_KEY */
 static const char full_sql[] =

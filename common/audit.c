@@ -110,29 +110,6 @@ static void json_value(struct sk_strbuf *sb, const char *v, size_t max)
 		}                                       \
 	} while (0)
 
-static void put_u64(struct sk_strbuf *sb, uint64_t v)
-{
-	char tmp[20];
-	size_t i = sizeof(tmp);
-
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	put(sb, tmp + i, sizeof(tmp) - i);
-}
-
-static void put_i64(struct sk_strbuf *sb, int64_t v)
-{
-	if (v < 0) {
-		put_char(sb, '-');
-		/* negate in unsigned arithmetic: INT64_MIN has no positive twin */
-		put_u64(sb, (uint64_t)0 - (uint64_t)v);
-	} else {
-		put_u64(sb, (uint64_t)v);
-	}
-}
-
 static void two(char *p, unsigned v)
 {
 	p[0] = (char)('0' + v / 10);
@@ -210,7 +187,7 @@ static void json_endpoint(struct sk_strbuf *sb, const char *open,
 	}
 	if (port != 0) {
 		PUT_LIT(sb, "\"port\":");
-		put_u64(sb, port);
+		sk_strbuf_put_u64(sb, port);
 	}
 	put_char(sb, '}');
 }
@@ -240,7 +217,7 @@ static void render_json(struct sk_strbuf *sb, const struct sk_audit_event *ev,
 	JSON_STR(sb, "reason", ev->reason, 64, &f);
 	JSON_STR(sb, "code", sk_sasl_code_name(ev->code), 32, &f);
 	JSON_KEY(sb, "duration", &f);
-	put_i64(sb, ev->duration_ns);
+	sk_strbuf_put_i64(sb, ev->duration_ns);
 	put_char(sb, '}');
 
 	json_endpoint(sb, "\"source\":{", 10, &ev->client, ev->client_port,
@@ -293,7 +270,7 @@ static void render_json(struct sk_strbuf *sb, const struct sk_audit_event *ev,
 
 	JSON_KEY(sb, "process", &first);
 	PUT_LIT(sb, "{\"pid\":");
-	put_u64(sb, (uint64_t)getpid());
+	sk_strbuf_put_u64(sb, (uint64_t)getpid());
 	f = false;
 	JSON_STR(sb, "name", program_invocation_short_name, 64, &f);
 	PUT_LIT(sb, "}}");

@@ -15,7 +15,7 @@
  * snprintf(dst, cap, "%s", src) without the formatter: a dozen copies per
  * attempt went through vfprintf (bench/RESULTS.md).  Same truncation.
  */
-static void copy_str(char *dst, size_t cap, const char *src)
+void req_copy(char *dst, size_t cap, const char *src)
 {
 	size_t n = strlen(src);
 
@@ -35,6 +35,14 @@ static void fwd_emit(void *c, enum sk_log_level level, const char *msg)
 
 	if (lg->emit != NULL)
 		lg->emit(lg->ctx, level, msg);
+}
+
+static void free_caches(struct sk_ctx *ctx)
+{
+	sk_gencache_free(ctx->keys);
+	sk_gencache_free(ctx->accounts);
+	sk_gencache_free(ctx->cram);
+	ctx->keys = ctx->accounts = ctx->cram = NULL;
 }
 
 int sk_ctx_new(const struct sk_settings *s, const struct sk_logger *lg,
@@ -60,6 +68,16 @@ int sk_ctx_new(const struct sk_settings *s, const struct sk_logger *lg,
 			  s->audit_syslog_socket, &ctx->fwd_lg);
 	if (r == SK_OK && (r = sk_oauth_new(&ctx->oauth)) != SK_OK)
 		sk_audit_close(ctx->audit);
+	/* a few busy keys and accounts per process: see gencache.h */
+	if (r == SK_OK &&
+	    ((ctx->keys = sk_gencache_new(64)) == NULL ||
+	     (ctx->accounts = sk_gencache_new(64)) == NULL ||
+	     (ctx->cram = sk_gencache_new(16)) == NULL)) {
+		free_caches(ctx);
+		sk_oauth_free(ctx->oauth);
+		sk_audit_close(ctx->audit);
+		r = SK_NOMEM;
+	}
 	/*
 	 * The master key now, while the host may still be root (Postfix
 	 * initialises SASL before dropping privileges); a site without
@@ -87,6 +105,7 @@ void sk_ctx_free(struct sk_ctx *ctx)
 	sk_store_close(ctx->st);
 	sk_audit_close(ctx->audit);
 	sk_oauth_free(ctx->oauth);
+	free_caches(ctx);
 	sk_master_key_wipe(&ctx->mk);
 	pthread_mutex_destroy(&ctx->lock);
 	free(ctx);
@@ -174,6 +193,11 @@ int req_end(struct req *r, enum sk_reason why)
 	return result;
 }
 
+/*
+ * The store for this attempt, and its generation: what the caches below
+ * compare with.  A store whose generation cannot be read is unavailable:
+ * nothing cached may be used for it either.
+ */
 struct sk_store *req_store(struct req *r)
 {
 	struct sk_ctx *ctx = r->ctx;
@@ -182,9 +206,67 @@ struct sk_store *req_store(struct req *r)
 		if (sk_store_open(ctx->s.db, SK_STORE_READ, &ctx->fwd_lg,
 				  &ctx->st) != SK_OK)
 			return NULL;
-		return ctx->st;
+	} else if (ctx->st->ops->check(ctx->st) != SK_OK) {
+		return NULL;
 	}
-	return ctx->st->ops->check(ctx->st) == SK_OK ? ctx->st : NULL;
+	if (ctx->st->ops->generation(ctx->st, &r->gen) != SK_OK)
+		return NULL;
+	return ctx->st;
+}
+
+/*
+ * A found record is kept for the generation read before the query (by
+ * req_store): a commit racing the query moves the generation, so the
+ * next attempt asks again - an answer is never kept past a change.
+ */
+int req_key(struct req *r, struct sk_store *st, const char *id,
+	    const struct sk_keyent **out)
+{
+	size_t len = strlen(id);
+	struct sk_keyent *e;
+	int rc;
+
+	if ((*out = sk_gencache_get(r->ctx->keys, r->gen, id, len)) != NULL)
+		return SK_OK;
+	if ((e = sk_gencache_put(r->ctx->keys, id, len, sizeof(*e))) == NULL)
+		return SK_UNAVAIL;
+	if ((rc = st->ops->auth_key(st, id, &e->k, &e->a)) != SK_OK)
+		return rc;
+	sk_gencache_keep(r->ctx->keys, id, len, r->gen);
+	*out = e;
+	return SK_OK;
+}
+
+int req_account(struct req *r, struct sk_store *st, const char *name,
+		const struct sk_account **out)
+{
+	/*
+	 * "No such account" is kept too: the auxprop gate is asked about
+	 * every user of every mechanism, most of them someone else's.
+	 */
+	struct acctent {
+		bool found;
+		struct sk_account a;
+	} *e;
+	size_t len = strlen(name);
+	int rc;
+
+	*out = NULL;
+	if ((e = sk_gencache_get(r->ctx->accounts, r->gen, name, len)) ==
+	    NULL) {
+		e = sk_gencache_put(r->ctx->accounts, name, len, sizeof(*e));
+		if (e == NULL)
+			return SK_UNAVAIL;
+		rc = st->ops->account_get(st, name, &e->a);
+		if (rc != SK_OK && rc != SK_NOTFOUND)
+			return rc;
+		e->found = rc == SK_OK;
+		sk_gencache_keep(r->ctx->accounts, name, len, r->gen);
+	}
+	if (!e->found)
+		return SK_NOTFOUND;
+	*out = &e->a;
+	return SK_OK;
 }
 
 int req_accept(struct req *r, const char *identity)
@@ -218,7 +300,7 @@ bool req_authzid_ok(const struct req *r, const char *identity)
 
 static void set_account(struct req *r, const char *name)
 {
-	copy_str(r->account, sizeof(r->account), name);
+	req_copy(r->account, sizeof(r->account), name);
 }
 
 /* ---- passwords ---- */
@@ -232,11 +314,10 @@ static int fallback(struct req *r, const char *pass, size_t plen)
 {
 	const struct sk_attempt *a = r->a;
 	struct sk_credential cred = { 0 };
-	struct sk_account acct;
+	const struct sk_account *acct = NULL;
 	struct sk_store *st;
 	char user[SK_FIELD_MAX + 1];
 	enum sk_reason why;
-	bool known;
 	int rc;
 
 	r->ev.credential = "password";
@@ -260,16 +341,15 @@ static int fallback(struct req *r, const char *pass, size_t plen)
 	}
 	if ((st = req_store(r)) == NULL)
 		return req_end(r, SK_R_STORE_UNAVAILABLE);
-	rc = st->ops->account_get(st, user, &acct);
+	rc = req_account(r, st, user, &acct);
 	if (rc != SK_OK && rc != SK_NOTFOUND)
 		return req_end(r, SK_R_STORE_UNAVAILABLE);
-	known = rc == SK_OK;
-	if (known)
-		set_account(r, acct.name);
+	if (acct != NULL)
+		set_account(r, acct->name);
 	if (!req_authzid_ok(r, user))
 		return req_end(r, SK_R_AUTHZID_MISMATCH);
-	why = sk_policy_check(known ? &acct : NULL, &cred, a->service,
-			      &r->ev.client, r->now);
+	why = sk_policy_check(acct, &cred, a->service, &r->ev.client,
+			      r->now);
 	if (why != SK_R_OK)
 		return req_end(r, why);
 	return req_accept(r, user);
@@ -279,9 +359,8 @@ int sk_request_password(struct sk_ctx *ctx, const struct sk_attempt *a,
 			const char *pass, size_t pass_len)
 {
 	unsigned char hash[SK_KEY_HASH_LEN];
+	const struct sk_keyent *e;
 	struct sk_credential cred;
-	struct sk_keyrec k;
-	struct sk_account acct;
 	struct sk_key key;
 	struct sk_store *st;
 	struct req r;
@@ -304,42 +383,43 @@ int sk_request_password(struct sk_ctx *ctx, const struct sk_attempt *a,
 	case SK_KEY_MALFORMED:
 		return req_end(&r, SK_R_MALFORMED_KEY);
 	}
-	copy_str(r.key_id, sizeof(r.key_id), key.id);
+	req_copy(r.key_id, sizeof(r.key_id), key.id);
 
 	if ((st = req_store(&r)) == NULL) {
 		sk_key_wipe(&key);
 		return req_end(&r, SK_R_STORE_UNAVAILABLE);
 	}
-	rc = st->ops->auth_key(st, key.id, &k, &acct);
+	rc = req_key(&r, st, key.id, &e);
 	if (rc != SK_OK) {
 		sk_key_wipe(&key);
 		return req_end(&r, rc == SK_NOTFOUND ? SK_R_UNKNOWN_KEY :
 						       SK_R_STORE_UNAVAILABLE);
 	}
-	set_account(&r, acct.name);
+	set_account(&r, e->a.name);
 	rc = sk_key_hash(&key, hash);
 	sk_key_wipe(&key);
 	if (rc != SK_OK)
 		return req_end(&r, SK_R_INTERNAL);
 	/* both sides are SK_KEY_HASH_LEN bytes: the length is public */
-	if (!sk_ct_equal(hash, k.hash, SK_KEY_HASH_LEN))
+	if (!sk_ct_equal(hash, e->k.hash, SK_KEY_HASH_LEN))
 		return req_end(&r, SK_R_BAD_SECRET);
-	if (!req_user_is(&r, ctx->s.key_username) && !req_user_is(&r, k.id) &&
-	    !req_user_is(&r, acct.name))
+	if (!req_user_is(&r, ctx->s.key_username) &&
+	    !req_user_is(&r, e->k.id) && !req_user_is(&r, e->a.name))
 		return req_end(&r, SK_R_USER_MISMATCH);
-	if (!req_authzid_ok(&r, acct.name))
+	if (!req_authzid_ok(&r, e->a.name))
 		return req_end(&r, SK_R_AUTHZID_MISMATCH);
 
 	cred = (struct sk_credential){
-		.expires = k.expires,
-		.revoked = k.revoked,
-		.services = k.services,
-		.allow = k.allow,
+		.expires = e->k.expires,
+		.revoked = e->k.revoked,
+		.services = e->k.services,
+		.allow = e->k.allow,
 	};
-	why = sk_policy_check(&acct, &cred, a->service, &r.ev.client, r.now);
+	why = sk_policy_check(&e->a, &cred, a->service, &r.ev.client, r.now);
 	if (why != SK_R_OK)
 		return req_end(&r, why);
-	return req_accept(&r, acct.name);
+	/* r.account, not e: the host's canon_user may re-enter the caches */
+	return req_accept(&r, r.account);
 }
 
 int sk_request_malformed(struct sk_ctx *ctx, const struct sk_attempt *a)

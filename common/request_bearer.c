@@ -27,20 +27,6 @@
  * as that attempt's untrusted detail.
  */
 
-/*
- * snprintf(dst, cap, "%s", src) without the formatter: a dozen copies per
- * attempt went through vfprintf (bench/RESULTS.md).  Same truncation.
- */
-static void copy_str(char *dst, size_t cap, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 struct bearer {
 	struct req r;
 	struct sk_bearer_challenge *ch;
@@ -51,8 +37,8 @@ static void challenge_from(struct bearer *b, const struct sk_oauth_issuer *is)
 {
 	if (is == NULL)
 		return;
-	copy_str(b->ch->scope, sizeof(b->ch->scope), is->cfg.scope);
-	copy_str(b->ch->openid_configuration,
+	req_copy(b->ch->scope, sizeof(b->ch->scope), is->cfg.scope);
+	req_copy(b->ch->openid_configuration,
 		 sizeof(b->ch->openid_configuration),
 		 is->cfg.openid_configuration);
 }
@@ -94,9 +80,9 @@ static enum sk_reason verify(struct bearer *b, struct sk_store *st,
 	memset(&jws, 0, sizeof(jws));
 	if (sk_jws_parse(token, len, &jws, &why) != SK_OK)
 		return why;
-	copy_str(b->e.alg, sizeof(b->e.alg), sk_jwk_alg_name(jws.alg));
+	req_copy(b->e.alg, sizeof(b->e.alg), sk_jwk_alg_name(jws.alg));
 	if (jws.has_kid)
-		copy_str(b->e.kid, sizeof(b->e.kid), jws.kid);
+		req_copy(b->e.kid, sizeof(b->e.kid), jws.kid);
 	if ((why = sk_jwt_peek_issuer(jws.claims, iss, sizeof(iss))) != SK_R_OK)
 		goto out;
 	if ((is = sk_oauth_find(ctx->oauth, iss)) == NULL) {
@@ -104,7 +90,7 @@ static enum sk_reason verify(struct bearer *b, struct sk_store *st,
 		goto out;
 	}
 	challenge_from(b, is);
-	copy_str(b->e.issuer, sizeof(b->e.issuer), is->cfg.name);
+	req_copy(b->e.issuer, sizeof(b->e.issuer), is->cfg.name);
 	if (is->unusable) {
 		why = SK_R_ISSUER_KEYS_UNAVAILABLE;
 		goto out;
@@ -123,8 +109,8 @@ static enum sk_reason verify(struct bearer *b, struct sk_store *st,
 	};
 	why = sk_jwt_check_claims(jws.claims, &pol, &cl);
 	/* identify the token in the audit trail even when it is refused */
-	copy_str(b->e.sub, sizeof(b->e.sub), cl.sub);
-	copy_str(b->e.jti, sizeof(b->e.jti), cl.jti);
+	req_copy(b->e.sub, sizeof(b->e.sub), cl.sub);
+	req_copy(b->e.jti, sizeof(b->e.jti), cl.jti);
 	if (why != SK_R_OK)
 		goto out;
 
@@ -142,16 +128,16 @@ static enum sk_reason verify(struct bearer *b, struct sk_store *st,
 		why = SK_R_STORE_UNAVAILABLE;
 		goto out;
 	}
-	copy_str(b->e.user, sizeof(b->e.user), cl.user);
+	req_copy(b->e.user, sizeof(b->e.user), cl.user);
 	b->e.exp = cl.exp;
 	b->e.has_account = rc == SK_OK;
 	if (b->e.has_account) {
 		b->e.disabled = acct.disabled;
-		copy_str(b->e.account, sizeof(b->e.account), acct.name);
-		copy_str(b->e.allow, sizeof(b->e.allow), acct.allow);
+		req_copy(b->e.account, sizeof(b->e.account), acct.name);
+		req_copy(b->e.allow, sizeof(b->e.allow), acct.allow);
 	}
-	copy_str(b->e.scope, sizeof(b->e.scope), is->cfg.scope);
-	copy_str(b->e.openid_configuration,
+	req_copy(b->e.scope, sizeof(b->e.scope), is->cfg.scope);
+	req_copy(b->e.openid_configuration,
 		 sizeof(b->e.openid_configuration),
 		 is->cfg.openid_configuration);
 out:
@@ -168,7 +154,6 @@ int sk_request_bearer(struct sk_ctx *ctx, const struct sk_attempt *a,
 	struct sk_credential cred = { 0 };
 	struct sk_account acct;
 	struct sk_store *st;
-	uint64_t gen = 0;
 	enum sk_reason why;
 
 	memset(&b, 0, sizeof(b));
@@ -178,24 +163,23 @@ int sk_request_bearer(struct sk_ctx *ctx, const struct sk_attempt *a,
 	if (len == 0 || len > SK_JWT_MAX_LEN || a->user_len > SK_FIELD_MAX)
 		return end(&b, SK_R_TOKEN_MALFORMED);
 	if ((st = req_store(&b.r)) == NULL ||
-	    st->ops->generation(st, &gen) != SK_OK ||
-	    sk_oauth_sync(ctx->oauth, st, gen, &ctx->fwd_lg) != SK_OK)
+	    sk_oauth_sync(ctx->oauth, st, b.r.gen, &ctx->fwd_lg) != SK_OK)
 		return end(&b, SK_R_STORE_UNAVAILABLE);
 	if (sk_sha256(token, len, b.e.hash) != SK_OK)
 		return end(&b, SK_R_INTERNAL);
 
-	if ((hit = sk_oauth_cache_get(ctx->oauth, b.e.hash, gen, b.r.now)) !=
+	if ((hit = sk_oauth_cache_get(ctx->oauth, b.e.hash, b.r.gen, b.r.now)) !=
 	    NULL) {
 		b.e = *hit;
-		copy_str(ch->scope, sizeof(ch->scope), b.e.scope);
-		copy_str(ch->openid_configuration,
+		req_copy(ch->scope, sizeof(ch->scope), b.e.scope);
+		req_copy(ch->openid_configuration,
 			 sizeof(ch->openid_configuration),
 			 b.e.openid_configuration);
 	} else {
 		why = verify(&b, st, token, len);
 		if (why != SK_R_OK)
 			return end(&b, why);
-		b.e.gen = gen;
+		b.e.gen = b.r.gen;
 		sk_oauth_cache_put(ctx->oauth, &b.e);
 	}
 
@@ -205,9 +189,9 @@ int sk_request_bearer(struct sk_ctx *ctx, const struct sk_attempt *a,
 	if (b.e.has_account) {
 		memset(&acct, 0, sizeof(acct));
 		acct.disabled = b.e.disabled;
-		copy_str(acct.name, sizeof(acct.name), b.e.account);
-		copy_str(acct.allow, sizeof(acct.allow), b.e.allow);
-		copy_str(b.r.account, sizeof(b.r.account), b.e.account);
+		req_copy(acct.name, sizeof(acct.name), b.e.account);
+		req_copy(acct.allow, sizeof(acct.allow), b.e.allow);
+		req_copy(b.r.account, sizeof(b.r.account), b.e.account);
 	} else if (ctx->s.oauth_require_account) {
 		return end(&b, SK_R_NO_ACCOUNT);
 	}

@@ -25,7 +25,8 @@ struct cand {
 	char id[SK_KEY_ID_LEN + 1];
 	unsigned char sealed[SK_SEALED_MAX];
 	size_t sealed_len;
-	struct sk_credential cred;
+	int64_t expires;
+	int64_t revoked;
 	char services[SK_SERVICES_MAX + 1];
 	char allow[SK_ACL_TEXT_MAX + 1];
 };
@@ -33,6 +34,13 @@ struct cand {
 struct cands {
 	struct cand c[MAX_CANDIDATES];
 	size_t n;
+};
+
+/* what a user name resolves to, kept per store generation (ctx->cram) */
+struct cram_set {
+	struct sk_account acct;
+	size_t n;
+	struct cand c[];
 };
 
 static void add_key(struct cands *cs, const struct sk_keyrec *k)
@@ -46,24 +54,10 @@ static void add_key(struct cands *cs, const struct sk_keyrec *k)
 	memcpy(c->id, k->id, sizeof(c->id));
 	memcpy(c->sealed, k->cram, k->cram_len);
 	c->sealed_len = k->cram_len;
-	snprintf(c->services, sizeof(c->services), "%s", k->services);
-	snprintf(c->allow, sizeof(c->allow), "%s", k->allow);
-	c->cred = (struct sk_credential){ .expires = k->expires,
-					  .revoked = k->revoked,
-					  .services = c->services,
-					  .allow = c->allow };
-}
-
-/*
- * Candidates hold sealed (encrypted) state and policy text, nothing
- * usable without the master key; wiped anyway, as far as they were used
- * (the table is ~85 KiB: clearing all of it per attempt cost more than
- * the rest of the attempt).
- */
-static void wipe_cands(struct cands *cs)
-{
-	sk_wipe(cs->c, cs->n * sizeof(cs->c[0]));
-	cs->n = 0;
+	req_copy(c->services, sizeof(c->services), k->services);
+	req_copy(c->allow, sizeof(c->allow), k->allow);
+	c->expires = k->expires;
+	c->revoked = k->revoked;
 }
 
 static int collect_key(void *ctx, const struct sk_keyrec *k)
@@ -84,9 +78,8 @@ static int collect_secret(void *ctx, const struct sk_secret *s)
 	memcpy(c->id, s->id, sizeof(c->id));
 	memcpy(c->sealed, s->cram, s->cram_len);
 	c->sealed_len = s->cram_len;
-	/* an account secret is the account's password: any service */
-	c->cred = (struct sk_credential){ .expires = s->expires,
-					  .revoked = s->revoked };
+	c->expires = s->expires;
+	c->revoked = s->revoked;
 	return 0;
 }
 
@@ -114,12 +107,20 @@ static bool master_key_ready(struct req *r, struct sk_store *st)
 	struct sk_ctx *ctx = r->ctx;
 	int rc = SK_UNAVAIL, tries;
 
+	/* the key in memory was checked against this very store content */
+	if (ctx->mk_ok && ctx->mk.loaded && ctx->mk_gen == r->gen)
+		return true;
+	ctx->mk_ok = false;
 	for (tries = 0; tries < 2; tries++) {
 		if (!ctx->mk.loaded && !load_master_key(ctx))
 			return false;
 		rc = sk_master_key_verify(st, &ctx->mk, false);
-		if (rc == SK_OK || rc == SK_NOTFOUND)
-			return true;	/* NOTFOUND: nothing sealed yet */
+		if (rc == SK_OK || rc == SK_NOTFOUND) {
+			/* NOTFOUND: nothing sealed yet */
+			ctx->mk_ok = true;
+			ctx->mk_gen = r->gen;
+			return true;
+		}
 		if (rc != SK_CONFLICT)
 			return false;
 		sk_master_key_wipe(&ctx->mk);
@@ -157,13 +158,52 @@ static int try_candidate(struct req *r, const struct cand *c,
 	return match;
 }
 
+/*
+ * The user's candidates from the store, kept in ctx->cram for this
+ * generation (sealed state: nothing usable without the master key).
+ */
+static int load_set(struct req *r, struct sk_store *st, const char *user,
+		    size_t len, const struct cram_set **out)
+{
+	static struct cands cs;		/* under ctx->lock; too big for stacks */
+	struct cram_set *set;
+	struct sk_account acct;
+	struct sk_keyrec k;
+	int rc;
+
+	cs.n = 0;
+	rc = st->ops->account_get(st, user, &acct);
+	if (rc == SK_OK) {
+		rc = st->ops->secret_list(st, acct.id, collect_secret, &cs);
+		if (rc == SK_OK)
+			rc = st->ops->key_list(st, acct.id, collect_key, &cs);
+	} else if (rc == SK_NOTFOUND && sk_key_id_valid(user, len)) {
+		rc = st->ops->auth_key(st, user, &k, &acct);
+		if (rc == SK_OK)
+			add_key(&cs, &k);
+	}
+	if (rc == SK_OK) {
+		set = sk_gencache_put(r->ctx->cram, user, len,
+				      sizeof(*set) + cs.n * sizeof(cs.c[0]));
+		if (set == NULL) {
+			rc = SK_UNAVAIL;
+		} else {
+			set->acct = acct;
+			set->n = cs.n;
+			memcpy(set->c, cs.c, cs.n * sizeof(cs.c[0]));
+			sk_gencache_keep(r->ctx->cram, user, len, r->gen);
+			*out = set;
+		}
+	}
+	return rc;
+}
+
 int sk_request_cram(struct sk_ctx *ctx, const struct sk_attempt *a,
 		    const char *challenge, size_t chlen,
 		    const unsigned char digest[SK_CRAM_DIGEST_LEN])
 {
-	static struct cands cs;		/* under ctx->lock; too big for stacks */
-	struct sk_account acct;
-	struct sk_keyrec k;
+	const struct cram_set *set;
+	struct sk_credential cred;
 	struct sk_store *st;
 	const struct cand *hit = NULL;
 	struct req r;
@@ -181,47 +221,40 @@ int sk_request_cram(struct sk_ctx *ctx, const struct sk_attempt *a,
 	if ((st = req_store(&r)) == NULL)
 		return req_end(&r, SK_R_STORE_UNAVAILABLE);
 
-	cs.n = 0;
-	rc = st->ops->account_get(st, user, &acct);
-	if (rc == SK_OK) {
-		rc = st->ops->secret_list(st, acct.id, collect_secret, &cs);
-		if (rc == SK_OK)
-			rc = st->ops->key_list(st, acct.id, collect_key, &cs);
-	} else if (rc == SK_NOTFOUND && sk_key_id_valid(user, a->user_len)) {
-		rc = st->ops->auth_key(st, user, &k, &acct);
-		if (rc == SK_OK)
-			add_key(&cs, &k);
-	}
-	if (rc == SK_NOTFOUND)
-		return req_end(&r, SK_R_UNKNOWN_USER);
-	if (rc != SK_OK)
-		return req_end(&r, SK_R_STORE_UNAVAILABLE);
-	snprintf(r.account, sizeof(r.account), "%s", acct.name);
-	if (cs.n == 0)
+	set = sk_gencache_get(ctx->cram, r.gen, user, a->user_len);
+	if (set == NULL &&
+	    (rc = load_set(&r, st, user, a->user_len, &set)) != SK_OK)
+		return req_end(&r, rc == SK_NOTFOUND ? SK_R_UNKNOWN_USER :
+						       SK_R_STORE_UNAVAILABLE);
+	req_copy(r.account, sizeof(r.account), set->acct.name);
+	if (set->n == 0)
 		return req_end(&r, SK_R_NO_SECRET);
 	if (!master_key_ready(&r, st))
 		return req_end(&r, SK_R_MASTER_KEY_UNAVAILABLE);
 
-	for (i = 0; i < cs.n && hit == NULL; i++) {
-		int m = try_candidate(&r, &cs.c[i], challenge, chlen, digest);
+	for (i = 0; i < set->n && hit == NULL; i++) {
+		int m = try_candidate(&r, &set->c[i], challenge, chlen, digest);
 
-		if (m < 0) {
-			wipe_cands(&cs);
+		if (m < 0)
 			return req_end(&r, SK_R_MASTER_KEY_UNAVAILABLE);
-		}
 		if (m == 1)
-			hit = &cs.c[i];
+			hit = &set->c[i];
 	}
-	if (hit == NULL) {
-		wipe_cands(&cs);
+	if (hit == NULL)
 		return req_end(&r, SK_R_BAD_SECRET);
-	}
-	snprintf(r.key_id, sizeof(r.key_id), "%s", hit->id);
+	req_copy(r.key_id, sizeof(r.key_id), hit->id);
 	r.ev.credential = hit->is_key ? "api_key" : "cram_secret";
-	why = sk_policy_check(&acct, &hit->cred, a->service, &r.ev.client,
+	/* an account secret is the account's password: any service */
+	cred = (struct sk_credential){
+		.expires = hit->expires,
+		.revoked = hit->revoked,
+		.services = hit->is_key ? hit->services : NULL,
+		.allow = hit->is_key ? hit->allow : NULL,
+	};
+	why = sk_policy_check(&set->acct, &cred, a->service, &r.ev.client,
 			      r.now);
-	wipe_cands(&cs);
 	if (why != SK_R_OK)
 		return req_end(&r, why);
-	return req_accept(&r, acct.name);
+	/* r.account, not set: the host's canon_user may re-enter the caches */
+	return req_accept(&r, r.account);
 }

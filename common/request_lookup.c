@@ -32,7 +32,7 @@ static void offer(struct pick *p, int rank, int64_t created,
 		return;
 	p->rank = rank;
 	p->created = created;
-	snprintf(p->out->scram_sha1, sizeof(p->out->scram_sha1), "%s", sha1);
+	req_copy(p->out->scram_sha1, sizeof(p->out->scram_sha1), sha1);
 	snprintf(p->out->scram_sha256, sizeof(p->out->scram_sha256), "%s",
 		 sha256);
 }
@@ -65,18 +65,19 @@ static int pick_key(void *ctx, const struct sk_keyrec *k)
 }
 
 /* the account by name; "name@realm" also as "name" when realm is ours */
-static int find_account(struct sk_store *st, const struct sk_attempt *a,
-			const char *user, struct sk_account *acct)
+static int find_account(struct req *r, struct sk_store *st,
+			const char *user, const struct sk_account **acct)
 {
 	const char *at = strrchr(user, '@');
+	const struct sk_attempt *a = r->a;
 	char local[SK_FIELD_MAX + 1];
-	int rc = st->ops->account_get(st, user, acct);
+	int rc = req_account(r, st, user, acct);
 
 	if (rc != SK_NOTFOUND || at == NULL || a->realm == NULL ||
 	    strcmp(at + 1, a->realm) != 0)
 		return rc;
 	snprintf(local, sizeof(local), "%.*s", (int)(at - user), user);
-	return st->ops->account_get(st, local, acct);
+	return req_account(r, st, local, acct);
 }
 
 /*
@@ -97,8 +98,8 @@ int sk_request_lookup(struct sk_ctx *ctx, const struct sk_attempt *a,
 	struct pick p = { .a = a, .out = out };
 	struct sk_credential cred = { 0 };
 	char user[SK_FIELD_MAX + 1];
-	struct sk_account acct;
-	struct sk_keyrec k;
+	const struct sk_account *acct = NULL;
+	const struct sk_keyent *e = NULL;
 	struct sk_store *st;
 	struct req r;
 	enum sk_reason why;
@@ -119,10 +120,11 @@ int sk_request_lookup(struct sk_ctx *ctx, const struct sk_attempt *a,
 	if ((st = req_store(&r)) == NULL)
 		return end_lookup(&r, SK_R_STORE_UNAVAILABLE);
 
-	rc = find_account(st, a, user, &acct);
-	if (rc == SK_NOTFOUND && sk_key_id_valid(user, a->user_len)) {
-		rc = st->ops->auth_key(st, user, &k, &acct);
-		by_key = rc == SK_OK;
+	rc = find_account(&r, st, user, &acct);
+	if (rc == SK_NOTFOUND && sk_key_id_valid(user, a->user_len) &&
+	    (rc = req_key(&r, st, user, &e)) == SK_OK) {
+		acct = &e->a;
+		by_key = true;
 	}
 	if (rc == SK_NOTFOUND) {
 		req_end_silent(&r);
@@ -130,25 +132,26 @@ int sk_request_lookup(struct sk_ctx *ctx, const struct sk_attempt *a,
 	}
 	if (rc != SK_OK)
 		return end_lookup(&r, SK_R_STORE_UNAVAILABLE);
-	snprintf(r.account, sizeof(r.account), "%s", acct.name);
-	snprintf(out->account, sizeof(out->account), "%s", acct.name);
+	req_copy(r.account, sizeof(r.account), acct->name);
+	req_copy(out->account, sizeof(out->account), acct->name);
 
 	if (by_key) {
-		snprintf(r.key_id, sizeof(r.key_id), "%s", k.id);
-		cred = (struct sk_credential){ .expires = k.expires,
-					       .revoked = k.revoked,
-					       .services = k.services,
-					       .allow = k.allow };
+		req_copy(r.key_id, sizeof(r.key_id), e->k.id);
+		cred = (struct sk_credential){ .expires = e->k.expires,
+					       .revoked = e->k.revoked,
+					       .services = e->k.services,
+					       .allow = e->k.allow };
 	}
-	why = sk_policy_check(&acct, &cred, a->service, &r.ev.client, r.now);
+	why = sk_policy_check(acct, &cred, a->service, &r.ev.client, r.now);
 	if (why != SK_R_OK)
 		return end_lookup(&r, why);
 
 	if (by_key) {
-		offer(&p, 1, k.created, k.scram_sha1, k.scram_sha256);
-	} else if ((rc = st->ops->secret_list(st, acct.id, pick_secret, &p)) !=
+		offer(&p, 1, e->k.created, e->k.scram_sha1, e->k.scram_sha256);
+	} else if ((rc = st->ops->secret_list(st, acct->id, pick_secret, &p)) !=
 			   SK_OK ||
-		   (rc = st->ops->key_list(st, acct.id, pick_key, &p)) != SK_OK) {
+		   (rc = st->ops->key_list(st, acct->id, pick_key, &p)) !=
+			   SK_OK) {
 		memset(out, 0, sizeof(*out));
 		return end_lookup(&r, SK_R_STORE_UNAVAILABLE);
 	}

@@ -230,6 +230,10 @@ struct sqlite_store {
 	ino_t ino;
 	uint32_t epoch;			/* bumped on every (re)open */
 	bool failed;			/* an error since the last open */
+	int hdr_fd;			/* the file, for its header; or -1 */
+	struct timespec mtime;		/* the file's, at the last check */
+	off_t size;
+	uint32_t counter;		/* its change counter then */
 	sqlite3_stmt *stmt[Q_COUNT];
 };
 
@@ -433,12 +437,54 @@ static int step_one(struct sqlite_store *s, sqlite3_stmt *q, const char *what,
 
 /* ---- open / close / health ---- */
 
+/*
+ * A descriptor of our own on the file, for sq_generation's header reads
+ * (SQLite's own is not reachable).  It must be the file SQLite opened: a
+ * file replaced in between makes the next check reopen both anyway, and
+ * until then the generation falls back to asking SQLite.
+ */
+static void open_header(struct sqlite_store *s)
+{
+	struct stat sb;
+
+	s->hdr_fd = open(s->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (s->hdr_fd >= 0 &&
+	    (fstat(s->hdr_fd, &sb) != 0 || sb.st_dev != s->dev ||
+	     sb.st_ino != s->ino)) {
+		close(s->hdr_fd);
+		s->hdr_fd = -1;
+	}
+}
+
+/*
+ * The header's file change counter (offset 24, big-endian), which SQLite
+ * increments in every write transaction in rollback-journal mode; false
+ * when unreadable, not SQLite's, or in WAL mode (bytes 18 and 19 = 2),
+ * which does not maintain it.
+ */
+static bool read_counter(struct sqlite_store *s, uint32_t *counter)
+{
+	static const char magic[16] = "SQLite format 3";
+	unsigned char h[28];
+
+	if (s->hdr_fd < 0 ||
+	    pread(s->hdr_fd, h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
+	    memcmp(h, magic, sizeof(magic)) != 0 || h[18] != 1 || h[19] != 1)
+		return false;
+	*counter = (uint32_t)h[24] << 24 | (uint32_t)h[25] << 16 |
+		   (uint32_t)h[26] << 8 | h[27];
+	return true;
+}
+
 static void db_close(struct sqlite_store *s)
 {
 	finalize_all(s);
 	if (s->db != NULL)
 		sqlite3_close(s->db);
 	s->db = NULL;
+	if (s->hdr_fd >= 0)
+		close(s->hdr_fd);
+	s->hdr_fd = -1;
 }
 
 static int exec_sql(struct sqlite_store *s, const char *sql, const char *what)
@@ -606,8 +652,13 @@ static int db_open(struct sqlite_store *s)
 	}
 	s->dev = sb.st_dev;
 	s->ino = sb.st_ino;
+	s->mtime = sb.st_mtim;
+	s->size = sb.st_size;
 	s->epoch++;
 	s->failed = false;
+	open_header(s);
+	if (!read_counter(s, &s->counter))
+		s->counter = 0;
 	return SK_OK;
 fail:
 	db_close(s);
@@ -620,6 +671,31 @@ static void sq_close(struct sk_store *st)
 
 	db_close(s);
 	free(s);
+}
+
+/*
+ * Written, but not by a transaction: another store copied over this one
+ * in place (cp onto the path keeps the inode) whose change counter is by
+ * chance the same.  SQLite decides from that counter whether the pages it
+ * holds are current, so it would go on answering from the old content:
+ * reopen.  Only looked at when the time or size moved; a commit moves
+ * the counter too, and is just remembered.
+ */
+static bool rewritten(struct sqlite_store *s, const struct stat *sb)
+{
+	uint32_t counter;
+
+	if (sb->st_mtim.tv_sec == s->mtime.tv_sec &&
+	    sb->st_mtim.tv_nsec == s->mtime.tv_nsec && sb->st_size == s->size)
+		return false;
+	s->mtime = sb->st_mtim;
+	s->size = sb->st_size;
+	if (!read_counter(s, &counter))
+		return false;	/* WAL, or damage: SQLite's to find out */
+	if (counter == s->counter)
+		return true;
+	s->counter = counter;
+	return false;
 }
 
 /*
@@ -641,30 +717,53 @@ static int sq_check(struct sk_store *st)
 		if (!s->failed && stat(s->path, &sb) == 0 &&
 		    sb.st_dev == s->dev &&
 		    sb.st_ino == s->ino && !(sb.st_mode & S_IWOTH) &&
-		    access(s->path, R_OK) == 0)
+		    access(s->path, R_OK) == 0 && !rewritten(s, &sb))
 			return SK_OK;
 		db_close(s);
 	}
 	return db_open(s);
 }
 
+/*
+ * The generation is asked for on every attempt (the request layer's
+ * caches are valid for one), so it must cost far less than a query.  In
+ * rollback-journal mode - ours: readers need no write access - SQLite
+ * increments the header's file change counter (offset 24, big-endian) in
+ * every write transaction, and compares it to decide whether its own page
+ * cache is still valid: one pread(2) of the header answers "did anybody
+ * commit?" the same way, without a lock or a statement (PRAGMA
+ * data_version is a whole read transaction: locks, the VDBE, a reset).
+ *
+ * With the open count above it, so a reopened store never repeats an old
+ * generation: a replaced file, and one rewritten in place with the same
+ * counter (rewritten() makes the check reopen it).  WAL mode (header
+ * bytes 18 and 19 = 2) does not maintain the counter: then, and if the
+ * header cannot be read or is not SQLite's, PRAGMA data_version (which
+ * also reports a damaged file as an error), with the open count too.
+ */
 static int sq_generation(struct sk_store *st, uint64_t *gen)
 {
 	struct sqlite_store *s = SQ(st);
 	sqlite3_stmt *q = NULL;
+	uint32_t counter;
 	bool row;
 	int r;
 
+	if (!s->failed && read_counter(s, &counter)) {
+		*gen = (uint64_t)s->epoch << 33 | counter;
+		return SK_OK;
+	}
 	if ((r = prepare(s, Q_DATA_VERSION, &q)) != SK_OK)
 		return r;
 	r = step_one(s, q, "data_version", &row);
 	/*
 	 * data_version changes when another connection commits, but starts
 	 * over on a new connection: the open count keeps a reopened (e.g.
-	 * replaced) store from repeating an old generation.
+	 * replaced) store from repeating an old generation.  Bit 32 keeps
+	 * these apart from the counter's values.
 	 */
 	if (r == SK_OK && row)
-		*gen = (uint64_t)s->epoch << 32 |
+		*gen = (uint64_t)s->epoch << 33 | (uint64_t)1 << 32 |
 		       (uint32_t)sqlite3_column_int64(q, 0);
 	finish(q);
 	return r == SK_OK && !row ? SK_UNAVAIL : r;
@@ -1431,6 +1530,7 @@ int sk_store_sqlite_open(const char *path, enum sk_store_mode mode,
 	s->base.ops = &sqlite_ops;
 	s->base.lg = lg;
 	s->mode = mode;
+	s->hdr_fd = -1;
 	snprintf(s->path, sizeof(s->path), "%s", path);
 	if ((r = db_open(s)) != SK_OK) {
 		free(s);

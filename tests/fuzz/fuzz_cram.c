@@ -3,16 +3,4 @@
 #include "fuzz.h"
 #include "saslfx.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	skf_sasl_init();
-	return 0;
-}
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	skf_sasl_run("CRAM-MD5", data, size);
-	return 0;
-}
+SKF_SASL_TARGET("CRAM-MD5")

@@ -656,6 +656,14 @@ static void test_store_locked_by_writer(void)
 			SQLITE_OK);
 	CU_ASSERT_FATAL(server_start(&s, &o));
 	expect_ok(&s, "control");
+	/*
+	 * A fresh process: one that has already read these credentials
+	 * keeps answering from its per-generation cache while the writer
+	 * holds the lock and commits nothing - the committed state it read
+	 * is still the store's.  A process that must ask the store waits.
+	 */
+	server_stop(&s);
+	CU_ASSERT_FATAL(server_start(&s, &o));
 
 	CU_ASSERT_FATAL(sqlite3_exec(w, "BEGIN EXCLUSIVE", NULL, NULL, NULL) ==
 			SQLITE_OK);
@@ -824,6 +832,9 @@ static void test_store_readonly_filesystem(void)
 		free(j);
 	}
 	store_sha(sha);
+	/* (a fresh process: see test_store_locked_by_writer) */
+	server_stop(&s);
+	CU_ASSERT_FATAL(server_start(&s, &o));
 	expect_unavail(&s, "a hot journal on a read-only file system", 500);
 	{
 		char after[65];

@@ -479,6 +479,71 @@ static void test_reader_sees_commits(void)
 	sk_store_close(wr);
 }
 
+/* the file change counter SQLite keeps in the header (offset 24) */
+static uint32_t change_counter(const char *path)
+{
+	unsigned char h[28] = { 0 };
+	int fd = open(path, O_RDONLY);
+
+	CU_ASSERT(fd >= 0 && pread(fd, h, sizeof(h), 0) == (ssize_t)sizeof(h));
+	if (fd >= 0)
+		close(fd);
+	return (uint32_t)h[24] << 24 | (uint32_t)h[25] << 16 |
+	       (uint32_t)h[26] << 8 | h[27];
+}
+
+/*
+ * Another store copied over this one in place (cp onto the path: same
+ * inode, so no reopen) with by chance the same change counter and size:
+ * still a new generation, or the request layer's caches would answer
+ * for the old content.
+ */
+static void test_generation_of_a_twin_copied_in_place(void)
+{
+	const char *path = fresh_path("twin-a"), *other = fresh_path("twin-b");
+	struct sk_store *wr, *rd;
+	struct sk_account a;
+	struct timespec past[2] = { { .tv_sec = 1767225600 },
+				    { .tv_sec = 1767225600 } };
+	uint64_t g0 = 0, g1 = 0, g2 = 0;
+	char *data;
+	size_t len;
+
+	wr = create_store(path);
+	add_account(wr, "twin-a");
+	sk_store_close(wr);
+	wr = create_store(other);
+	add_account(wr, "twin-b");
+	sk_store_close(wr);
+	/* the premise: the header cannot tell them apart */
+	CU_ASSERT_EQUAL_FATAL(change_counter(path), change_counter(other));
+	CU_ASSERT_FATAL(utimensat(AT_FDCWD, path, past, 0) == 0);
+
+	rd = open_store(path, SK_STORE_READ);
+	CU_ASSERT_EQUAL(rd->ops->check(rd), SK_OK);
+	CU_ASSERT_EQUAL(rd->ops->generation(rd, &g0), SK_OK);
+	CU_ASSERT_EQUAL(rd->ops->check(rd), SK_OK);
+	CU_ASSERT_EQUAL(rd->ops->generation(rd, &g1), SK_OK);
+	CU_ASSERT_EQUAL(g0, g1);		/* positive control */
+	CU_ASSERT_EQUAL(rd->ops->account_get(rd, "twin-a", &a), SK_OK);
+
+	data = sk_test_read_file(other, &len);
+	CU_ASSERT_FATAL(data != NULL);
+	{
+		int fd = open(path, O_WRONLY | O_TRUNC);
+
+		CU_ASSERT_FATAL(fd >= 0);
+		CU_ASSERT((size_t)write(fd, data, len) == len);
+		close(fd);
+	}
+	free(data);
+	CU_ASSERT_EQUAL(rd->ops->check(rd), SK_OK);
+	CU_ASSERT_EQUAL(rd->ops->generation(rd, &g2), SK_OK);
+	CU_ASSERT_NOT_EQUAL(g2, g1);
+	CU_ASSERT_EQUAL(rd->ops->account_get(rd, "twin-b", &a), SK_OK);
+	sk_store_close(rd);
+}
+
 static void test_check_file_deleted(void)
 {
 	const char *path = fresh_path("del");
@@ -813,6 +878,7 @@ SK_SUITE(store, NULL, NULL,
 	 SK_TEST(test_auth_key),
 	 SK_TEST(test_transactions),
 	 SK_TEST(test_reader_sees_commits),
+	 SK_TEST(test_generation_of_a_twin_copied_in_place),
 	 SK_TEST(test_check_file_deleted),
 	 SK_TEST(test_check_file_replaced),
 	 SK_TEST(test_world_writable),

@@ -37,4 +37,19 @@
 void skf_sasl_init(void);
 void skf_sasl_run(const char *mech, const uint8_t *data, size_t size);
 
+/* the whole of a mechanism's target (fuzz_plain.c, ...) */
+#define SKF_SASL_TARGET(mech)						\
+	int LLVMFuzzerInitialize(int *argc, char ***argv)		\
+	{								\
+		(void)argc;						\
+		(void)argv;						\
+		skf_sasl_init();					\
+		return 0;						\
+	}								\
+	int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)	\
+	{								\
+		skf_sasl_run((mech), data, size);			\
+		return 0;						\
+	}
+
 #endif
