@@ -1087,8 +1087,24 @@ def saslkey_version():
                     ref = f.read().strip()
             else:
                 ref = ref[5:]
-        v += ", commit %s (plus the working tree's changes)" % ref[:12]
+        v += ", commit %s" % ref[:12]
+        if tree_changed():
+            v += " (plus the working tree's changes)"
     return v
+
+
+def tree_changed():
+    """uncommitted changes to anything but this report (git, if present)"""
+    try:
+        out = subprocess.run(["git", "-C", SRC, "status", "--porcelain",
+                              "--untracked-files=no"], capture_output=True,
+                             text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return True
+    if out.returncode != 0:
+        return True
+    return any(not line.endswith("bench/RESULTS.md")
+               for line in out.stdout.splitlines())
 
 
 def main(argv):
