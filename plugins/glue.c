@@ -212,16 +212,11 @@ int skp_bearer_new(void *glob_context, sasl_server_params_t *sparams,
 		   const char *challenge, unsigned challen,
 		   void **conn_context)
 {
-	struct skp_bearer_state *bs;
-
 	(void)glob_context;
 	(void)challenge;
 	(void)challen;
-	if ((bs = sparams->utils->malloc(sizeof(*bs))) == NULL)
-		return SASL_NOMEM;
-	memset(bs, 0, sizeof(*bs));
-	*conn_context = bs;
-	return SASL_OK;
+	return skp_state_new(sparams, sizeof(struct skp_bearer_state),
+			     conn_context);
 }
 
 void skp_bearer_dispose(void *conn_context, const sasl_utils_t *utils)
@@ -261,6 +256,18 @@ int skp_malformed(sasl_server_params_t *sparams, const char *mech,
 	a.user = user;
 	a.user_len = user_len;
 	return finish(sparams, sk_request_malformed(ctx, &a));
+}
+
+int skp_state_new(sasl_server_params_t *sparams, size_t size,
+		  void **conn_context)
+{
+	void *c = sparams->utils->malloc(size);
+
+	if (c == NULL)
+		return SASL_NOMEM;
+	memset(c, 0, size);
+	*conn_context = c;
+	return SASL_OK;
 }
 
 void skp_dispose_wiped(void *conn_context, const sasl_utils_t *utils,

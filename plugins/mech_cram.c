@@ -30,16 +30,10 @@ static int cram_new(void *glob_context, sasl_server_params_t *sparams,
 		    const char *challenge, unsigned challen,
 		    void **conn_context)
 {
-	struct cram_ctx *c;
-
 	(void)glob_context;
 	(void)challenge;
 	(void)challen;
-	if ((c = sparams->utils->malloc(sizeof(*c))) == NULL)
-		return SASL_NOMEM;
-	memset(c, 0, sizeof(*c));
-	*conn_context = c;
-	return SASL_OK;
+	return skp_state_new(sparams, sizeof(struct cram_ctx), conn_context);
 }
 
 static int hexval(unsigned char ch)

@@ -84,7 +84,12 @@ extern const sasl_server_plug_t skp_oauthbearer_mech;
 extern const sasl_server_plug_t skp_xoauth2_mech;
 extern const sasl_auxprop_plug_t skp_auxprop;
 
-/* mech_dispose for mechanisms whose context is one utils->malloc block */
+/*
+ * mech_new and mech_dispose for mechanisms whose context is one block of
+ * size bytes from libsasl2's allocator: zeroed when made, wiped when freed
+ */
+int skp_state_new(sasl_server_params_t *sparams, size_t size,
+		  void **conn_context);
 void skp_dispose_wiped(void *conn_context, const sasl_utils_t *utils,
 		       size_t size);
 
