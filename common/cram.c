@@ -8,6 +8,7 @@
  */
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include "cram.h"
+#include "strbuf.h"
 #include "secret.h"
 #include "status.h"
 
@@ -108,10 +109,17 @@ _Static_assert(SK_CRAM_STATE_LEN + SK_SEAL_OVERHEAD <= SK_SEALED_MAX,
 
 size_t sk_cram_aad(bool is_key, const char *id, char *out, size_t cap)
 {
-	int n = snprintf(out, cap, "saslkey-cram%c%s%c%s", '\0',
-			 is_key ? "key" : "secret", '\0', id);
+	struct sk_strbuf sb;
 
-	return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
+	/* "saslkey-cram" NUL "key"|"secret" NUL id (no formatter: per attempt) */
+	sk_strbuf_init(&sb, out, cap);
+	sk_strbuf_append(&sb, "saslkey-cram", sizeof("saslkey-cram"));
+	if (is_key)
+		sk_strbuf_append(&sb, "key", sizeof("key"));
+	else
+		sk_strbuf_append(&sb, "secret", sizeof("secret"));
+	sk_strbuf_puts(&sb, id);
+	return sb.overflow ? 0 : sb.len;
 }
 
 int sk_cram_seal(const struct sk_master_key *mk, bool is_key, const char *id,

@@ -1,5 +1,6 @@
 /* saslkey plugins - CRAM-MD5 (RFC 2195) */
 #include "plugin.h"
+#include "strbuf.h"
 #include "cram.h"
 #include "secret.h"
 
@@ -50,18 +51,25 @@ static int hexval(unsigned char ch)
 static int make_challenge(struct cram_ctx *c, sasl_server_params_t *sparams)
 {
 	const char *fqdn = sparams->serverFQDN;
+	struct sk_strbuf sb;
 	uint64_t rnd;
-	int n;
 
 	if (fqdn == NULL || fqdn[0] == '\0' || strlen(fqdn) > FQDN_MAX)
 		fqdn = "localhost";
 	if (sk_random(&rnd, sizeof(rnd)) != 0)
 		return SASL_FAIL;
-	n = snprintf(c->chal, sizeof(c->chal), "<%" PRIu64 ".%lld@%s>", rnd,
-		     (long long)time(NULL), fqdn);
-	if (n < 0 || (size_t)n >= sizeof(c->chal))
+	/* "<random.time@fqdn>", without the formatter (per attempt) */
+	sk_strbuf_init(&sb, c->chal, sizeof(c->chal));
+	sk_strbuf_putc(&sb, '<');
+	sk_strbuf_put_u64(&sb, rnd);
+	sk_strbuf_putc(&sb, '.');
+	sk_strbuf_put_i64(&sb, (int64_t)time(NULL));
+	sk_strbuf_putc(&sb, '@');
+	sk_strbuf_puts(&sb, fqdn);
+	sk_strbuf_putc(&sb, '>');
+	if (sb.overflow)
 		return SASL_FAIL;
-	c->chal_len = (size_t)n;
+	c->chal_len = sb.len;
 	c->challenged = true;
 	return SASL_CONTINUE;
 }

@@ -69,6 +69,31 @@ static void make_key(struct sk_master_key *mk, const char *name)
 						 sizeof(err)), SK_OK);
 }
 
+/*
+ * The AAD binds a sealed state to its row.  It is part of the format at
+ * rest: stores sealed by any earlier version must still open, so its
+ * bytes are pinned here.
+ */
+static void test_aad_bytes(void)
+{
+	static const char want_secret[] = "saslkey-cram\0secret\0AAAAAAAAAAAA";
+	static const char want_key[] = "saslkey-cram\0key\0BBBBBBBBBBBB";
+	char aad[64];
+	size_t n;
+
+	n = sk_cram_aad(false, "AAAAAAAAAAAA", aad, sizeof(aad));
+	CU_ASSERT_EQUAL(n, sizeof(want_secret) - 1);
+	CU_ASSERT(memcmp(aad, want_secret, sizeof(want_secret) - 1) == 0);
+	n = sk_cram_aad(true, "BBBBBBBBBBBB", aad, sizeof(aad));
+	CU_ASSERT_EQUAL(n, sizeof(want_key) - 1);
+	CU_ASSERT(memcmp(aad, want_key, sizeof(want_key) - 1) == 0);
+	/* exactly big enough (control), then one byte short: 0, not a cut */
+	CU_ASSERT_EQUAL(sk_cram_aad(true, "BBBBBBBBBBBB", aad,
+				    sizeof(want_key)), sizeof(want_key) - 1);
+	CU_ASSERT_EQUAL(sk_cram_aad(true, "BBBBBBBBBBBB", aad,
+				    sizeof(want_key) - 1), 0);
+}
+
 static void test_seal_roundtrip_and_tampering(void)
 {
 	struct sk_master_key mk, other;
@@ -290,6 +315,7 @@ static void test_wrong_and_missing_master_key(void)
 SK_SUITE(cram, NULL, NULL,
 	 SK_TEST(test_rfc2195_digest),
 	 SK_TEST(test_long_key),
+	 SK_TEST(test_aad_bytes),
 	 SK_TEST(test_seal_roundtrip_and_tampering),
 	 SK_TEST(test_master_key_file_rules))
 
