@@ -22,13 +22,7 @@ static int account_opt(struct cli *c, int opt, const char *arg, void *ctx)
 	case OPT_ALLOW:
 		return cli_acl_add(c, &o->acl, arg) != CLI_OK;
 	case OPT_NOTE:
-		if (!cli_valid_text(arg, SK_NOTE_MAX, true)) {
-			cli_err(c, "note must be at most %d bytes of printable "
-				   "UTF-8", SK_NOTE_MAX);
-			return 1;
-		}
-		o->note = arg;
-		return 0;
+		return cli_text(c, arg, SK_NOTE_MAX, "note", &o->note) != CLI_OK;
 	case OPT_WITH_KEYS:
 		o->with_keys = true;
 		return 0;

@@ -69,13 +69,8 @@ static int key_opt(struct cli *c, int opt, const char *arg, void *ctx)
 		o->have_expires = true;
 		return cli_when(c, arg, &o->expires) != CLI_OK;
 	case OPT_LABEL:
-		if (!cli_valid_text(arg, SK_LABEL_MAX, true)) {
-			cli_err(c, "label must be at most %d bytes of printable "
-				   "UTF-8", SK_LABEL_MAX);
-			return 1;
-		}
-		o->label = arg;
-		return 0;
+		return cli_text(c, arg, SK_LABEL_MAX, "label", &o->label) !=
+		       CLI_OK;
 	case OPT_CRAM:
 		o->cram = true;
 		return 0;
@@ -83,11 +78,7 @@ static int key_opt(struct cli *c, int opt, const char *arg, void *ctx)
 		o->scram = true;
 		return 0;
 	case OPT_GRACE:
-		if (sk_duration_parse(arg, &o->grace) != SK_OK) {
-			cli_err(c, "bad duration \"%s\" (e.g. 7d, 12h, 0)", arg);
-			return 1;
-		}
-		return 0;
+		return cli_duration(c, arg, &o->grace) != CLI_OK;
 	}
 	return 1;
 }

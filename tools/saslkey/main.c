@@ -376,6 +376,27 @@ int cli_when(struct cli *c, const char *s, int64_t *out)
 	return CLI_OK;
 }
 
+int cli_duration(struct cli *c, const char *s, int64_t *out)
+{
+	if (sk_duration_parse(s, out) != SK_OK) {
+		cli_err(c, "bad duration \"%s\" (e.g. 7d, 12h, 0)", s);
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+int cli_text(struct cli *c, const char *s, size_t max, const char *what,
+	     const char **out)
+{
+	if (!cli_valid_text(s, max, true)) {
+		cli_err(c, "%s must be at most %zu bytes of printable UTF-8",
+			what, max);
+		return CLI_USAGE;
+	}
+	*out = s;
+	return CLI_OK;
+}
+
 void cli_time(int64_t t, char *out, size_t cap)
 {
 	sk_when_format(t, out, cap);
