@@ -23,8 +23,10 @@
  * anything an attacker can choose is Dovecot's CVE-2025-30189).  An entry
  * is used only while the store generation is the one it was verified
  * under - so a revocation takes effect on the next attempt - and only
- * before the token's exp.  The account's state is cached with it; the
- * client address is checked on every attempt.
+ * before the token's exp.  The user's account is not part of an entry:
+ * the request layer reads it like any other (req_account, cached for
+ * the same generation), and the client address is checked on every
+ * attempt.
  */
 struct sk_oauth_issuer {
 	struct sk_issuer cfg;
@@ -72,10 +74,6 @@ struct sk_oauth_entry {
 	char alg[16];
 	char scope[SK_ISSUER_TEXT_MAX + 1];	/* for an error challenge */
 	char openid_configuration[SK_ISSUER_TEXT_MAX + 1];
-	bool has_account;
-	bool disabled;
-	char account[SK_NAME_MAX + 1];
-	char allow[SK_ACL_TEXT_MAX + 1];
 	bool used;
 };
 

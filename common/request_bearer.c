@@ -70,7 +70,6 @@ static enum sk_reason verify(struct bearer *b, struct sk_store *st,
 	const struct sk_jwk *key;
 	struct sk_jwt_claims cl;
 	struct sk_jwt_policy pol;
-	struct sk_account acct;
 	struct sk_jws jws;
 	char iss[SK_JWT_CLAIM_MAX + 1];
 	enum sk_reason why;
@@ -123,19 +122,8 @@ static enum sk_reason verify(struct bearer *b, struct sk_store *st,
 		why = SK_R_STORE_UNAVAILABLE;
 		goto out;
 	}
-	rc = st->ops->account_get(st, cl.user, &acct);
-	if (rc != SK_OK && rc != SK_NOTFOUND) {
-		why = SK_R_STORE_UNAVAILABLE;
-		goto out;
-	}
 	req_copy(b->e.user, sizeof(b->e.user), cl.user);
 	b->e.exp = cl.exp;
-	b->e.has_account = rc == SK_OK;
-	if (b->e.has_account) {
-		b->e.disabled = acct.disabled;
-		req_copy(b->e.account, sizeof(b->e.account), acct.name);
-		req_copy(b->e.allow, sizeof(b->e.allow), acct.allow);
-	}
 	req_copy(b->e.scope, sizeof(b->e.scope), is->cfg.scope);
 	req_copy(b->e.openid_configuration,
 		 sizeof(b->e.openid_configuration),
@@ -152,9 +140,10 @@ int sk_request_bearer(struct sk_ctx *ctx, const struct sk_attempt *a,
 	static struct bearer b;		/* under ctx->lock; 7 KiB */
 	const struct sk_oauth_entry *hit;
 	struct sk_credential cred = { 0 };
-	struct sk_account acct;
+	const struct sk_account *acct;
 	struct sk_store *st;
 	enum sk_reason why;
+	int rc;
 
 	memset(&b, 0, sizeof(b));
 	memset(ch, 0, sizeof(*ch));
@@ -183,20 +172,19 @@ int sk_request_bearer(struct sk_ctx *ctx, const struct sk_attempt *a,
 		sk_oauth_cache_put(ctx->oauth, &b.e);
 	}
 
+	/* the token's user's account, if saslkey has one (its policy) */
+	rc = req_account(&b.r, st, b.e.user, &acct);
+	if (rc != SK_OK && rc != SK_NOTFOUND)
+		return end(&b, SK_R_STORE_UNAVAILABLE);
 	/* the user the client named must be the token's user */
 	if (a->user_len > 0 && !req_user_is(&b.r, b.e.user))
 		return end(&b, SK_R_USER_MISMATCH);
-	if (b.e.has_account) {
-		memset(&acct, 0, sizeof(acct));
-		acct.disabled = b.e.disabled;
-		req_copy(acct.name, sizeof(acct.name), b.e.account);
-		req_copy(acct.allow, sizeof(acct.allow), b.e.allow);
-		req_copy(b.r.account, sizeof(b.r.account), b.e.account);
-	} else if (ctx->s.oauth_require_account) {
+	if (acct != NULL)
+		req_copy(b.r.account, sizeof(b.r.account), acct->name);
+	else if (ctx->s.oauth_require_account)
 		return end(&b, SK_R_NO_ACCOUNT);
-	}
-	why = sk_policy_check(b.e.has_account ? &acct : NULL, &cred, a->service,
-			      &b.r.ev.client, b.r.now);
+	why = sk_policy_check(acct, &cred, a->service, &b.r.ev.client,
+			      b.r.now);
 	if (why != SK_R_OK)
 		return end(&b, why);
 	audit_fields(&b);
