@@ -24,6 +24,15 @@ struct sk_credential {
 	const char *allow;	/* the credential's own allow-list or NULL */
 };
 
+/* an API key's policy fields, as a credential */
+static inline struct sk_credential sk_key_credential(const struct sk_keyrec *k)
+{
+	return (struct sk_credential){ .expires = k->expires,
+				       .revoked = k->revoked,
+				       .services = k->services,
+				       .allow = k->allow };
+}
+
 /*
  * Checks, in this order, each with its own reason: revoked, expired,
  * account disabled, service not in the credential's services, client

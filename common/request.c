@@ -409,12 +409,7 @@ int sk_request_password(struct sk_ctx *ctx, const struct sk_attempt *a,
 	if (!req_authzid_ok(&r, e->a.name))
 		return req_end(&r, SK_R_AUTHZID_MISMATCH);
 
-	cred = (struct sk_credential){
-		.expires = e->k.expires,
-		.revoked = e->k.revoked,
-		.services = e->k.services,
-		.allow = e->k.allow,
-	};
+	cred = sk_key_credential(&e->k);
 	why = sk_policy_check(&e->a, &cred, a->service, &r.ev.client, r.now);
 	if (why != SK_R_OK)
 		return req_end(&r, why);

@@ -33,8 +33,7 @@ static void offer(struct pick *p, int rank, int64_t created,
 	p->rank = rank;
 	p->created = created;
 	req_copy(p->out->scram_sha1, sizeof(p->out->scram_sha1), sha1);
-	snprintf(p->out->scram_sha256, sizeof(p->out->scram_sha256), "%s",
-		 sha256);
+	req_copy(p->out->scram_sha256, sizeof(p->out->scram_sha256), sha256);
 }
 
 static int pick_secret(void *ctx, const struct sk_secret *s)
@@ -53,10 +52,7 @@ static int pick_secret(void *ctx, const struct sk_secret *s)
 static int pick_key(void *ctx, const struct sk_keyrec *k)
 {
 	struct pick *p = ctx;
-	struct sk_credential cred = { .expires = k->expires,
-				      .revoked = k->revoked,
-				      .services = k->services,
-				      .allow = k->allow };
+	struct sk_credential cred = sk_key_credential(k);
 
 	if (sk_policy_check(NULL, &cred, p->a->service, &p->r->ev.client,
 			    p->r->now) == SK_R_OK)
@@ -137,10 +133,7 @@ int sk_request_lookup(struct sk_ctx *ctx, const struct sk_attempt *a,
 
 	if (by_key) {
 		req_copy(r.key_id, sizeof(r.key_id), e->k.id);
-		cred = (struct sk_credential){ .expires = e->k.expires,
-					       .revoked = e->k.revoked,
-					       .services = e->k.services,
-					       .allow = e->k.allow };
+		cred = sk_key_credential(&e->k);
 	}
 	why = sk_policy_check(acct, &cred, a->service, &r.ev.client, r.now);
 	if (why != SK_R_OK)
