@@ -58,39 +58,13 @@ const char *sk_sasl_code_name(int code)
 
 /* ---- rendering ---- */
 
-/*
- * The JSON event is built from about forty small pieces on every attempt.
- * Going through sk_strbuf_puts/putc for each piece, snprintf for the
- * timestamp and inet_ntop + snprintf for each address cost ~19,000
- * instructions per event, a third of an API-key authentication.  The
- * pieces below append with exactly sk_strbuf_append's semantics (the
- * slow path IS sk_strbuf_append, taken only when a piece does not fit),
- * so the output and the overflow behaviour are byte-for-byte those of the
- * straightforward version; bench/RESULTS.md records the before and after.
- */
-static inline void put(struct sk_strbuf *sb, const void *s, size_t n)
-{
-	if (sb->len + n < sb->cap) {
-		memcpy(sb->buf + sb->len, s, n);
-		sb->len += n;
-		sb->buf[sb->len] = '\0';
-	} else {
-		sk_strbuf_append(sb, s, n);	/* truncates, sets overflow */
-	}
-}
-
-#define PUT_LIT(sb, lit) put((sb), (lit), sizeof(lit) - 1)
-
-static inline void put_char(struct sk_strbuf *sb, char c)
-{
-	put(sb, &c, 1);
-}
+#define PUT_LIT(sb, lit) sk_strbuf_append((sb), (lit), sizeof(lit) - 1)
 
 /* "key": with the comma when it is not the object's first member */
 #define JSON_KEY(sb, lit, first)                        \
 	do {                                            \
 		if (!*(first))                          \
-			put_char((sb), ',');            \
+			sk_strbuf_putc((sb), ',');            \
 		*(first) = false;                       \
 		PUT_LIT((sb), "\"" lit "\":");          \
 	} while (0)
@@ -110,62 +84,6 @@ static void json_value(struct sk_strbuf *sb, const char *v, size_t max)
 		}                                       \
 	} while (0)
 
-static void two(char *p, unsigned v)
-{
-	p[0] = (char)('0' + v / 10);
-	p[1] = (char)('0' + v % 10);
-}
-
-/*
- * "YYYY-MM-DDTHH:MM:SS.mmmZ" as sk_when_format_ms() writes it, without
- * gmtime_r and snprintf: the civil date from the day number (Howard
- * Hinnant's days_from_civil inverse, exact for the proleptic Gregorian
- * calendar gmtime uses).  Times outside years 0000-9999, or a nanosecond
- * field out of range, go to sk_when_format_ms itself.
- */
-static size_t format_timestamp(int64_t sec, long nsec, char *out, size_t cap)
-{
-	int64_t days, z, era, doe, yoe, doy, mp, y;
-	unsigned sod, m, d;
-
-	if (sec < -62167219200LL || sec > 253402300799LL || nsec < 0 ||
-	    nsec > 999999999 || cap < 25) {
-		sk_when_format_ms(sec, nsec, out, cap);
-		return strlen(out);
-	}
-	days = sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400);
-	sod = (unsigned)(sec - days * 86400);
-	z = days + 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-	m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-	if (m <= 2)
-		y++;
-	two(out, (unsigned)(y / 100));
-	two(out + 2, (unsigned)(y % 100));
-	out[4] = '-';
-	two(out + 5, m);
-	out[7] = '-';
-	two(out + 8, d);
-	out[10] = 'T';
-	two(out + 11, sod / 3600);
-	out[13] = ':';
-	two(out + 14, sod / 60 % 60);
-	out[16] = ':';
-	two(out + 17, sod % 60);
-	out[19] = '.';
-	out[20] = (char)('0' + nsec / 100000000);
-	two(out + 21, (unsigned)(nsec / 1000000 % 100));
-	out[23] = 'Z';
-	out[24] = '\0';
-	return 24;
-}
-
 static void json_endpoint(struct sk_strbuf *sb, const char *open,
 			  size_t open_len, const struct sk_addr *a,
 			  unsigned port, bool *first)
@@ -176,20 +94,20 @@ static void json_endpoint(struct sk_strbuf *sb, const char *open,
 		return;
 	sk_addr_format(a, ip, sizeof(ip));
 	if (!*first)
-		put_char(sb, ',');
+		sk_strbuf_putc(sb, ',');
 	*first = false;
-	put(sb, open, open_len);		/* "source":{ */
+	sk_strbuf_append(sb, open, open_len);		/* "source":{ */
 	if (ip[0] != '\0') {
 		PUT_LIT(sb, "\"ip\":");
 		json_value(sb, ip, sizeof(ip));
 		if (port != 0)
-			put_char(sb, ',');
+			sk_strbuf_putc(sb, ',');
 	}
 	if (port != 0) {
 		PUT_LIT(sb, "\"port\":");
 		sk_strbuf_put_u64(sb, port);
 	}
-	put_char(sb, '}');
+	sk_strbuf_putc(sb, '}');
 }
 
 static void render_json(struct sk_strbuf *sb, const struct sk_audit_event *ev,
@@ -198,10 +116,9 @@ static void render_json(struct sk_strbuf *sb, const struct sk_audit_event *ev,
 	char ts[40];
 	bool first = true, f;
 
-	put_char(sb, '{');
-	if (format_timestamp(ev->when.tv_sec, ev->when.tv_nsec, ts,
-			     sizeof(ts)) > 0)
-		JSON_STR(sb, "@timestamp", ts, sizeof(ts), &first);
+	sk_strbuf_putc(sb, '{');
+	sk_when_format_ms(ev->when.tv_sec, ev->when.tv_nsec, ts, sizeof(ts));
+	JSON_STR(sb, "@timestamp", ts, sizeof(ts), &first);
 
 	JSON_KEY(sb, "event", &first);
 	PUT_LIT(sb, "{\"kind\":\"event\",\"category\":[\"authentication\"],"
@@ -218,7 +135,7 @@ static void render_json(struct sk_strbuf *sb, const struct sk_audit_event *ev,
 	JSON_STR(sb, "code", sk_sasl_code_name(ev->code), 32, &f);
 	JSON_KEY(sb, "duration", &f);
 	sk_strbuf_put_i64(sb, ev->duration_ns);
-	put_char(sb, '}');
+	sk_strbuf_putc(sb, '}');
 
 	json_endpoint(sb, "\"source\":{", 10, &ev->client, ev->client_port,
 		      &first);
@@ -227,15 +144,15 @@ static void render_json(struct sk_strbuf *sb, const struct sk_audit_event *ev,
 	if (ev->service != NULL && ev->service[0] != '\0') {
 		f = true;
 		JSON_KEY(sb, "service", &first);
-		put_char(sb, '{');
+		sk_strbuf_putc(sb, '{');
 		JSON_STR(sb, "name", ev->service, 64, &f);
-		put_char(sb, '}');
+		sk_strbuf_putc(sb, '}');
 	}
 	if (!minimal && ((ev->user != NULL && ev->user_len > 0) ||
 			 (ev->account != NULL && ev->account[0] != '\0'))) {
 		f = true;
 		JSON_KEY(sb, "user", &first);
-		put_char(sb, '{');
+		sk_strbuf_putc(sb, '{');
 		if (ev->user != NULL && ev->user_len > 0) {
 			JSON_KEY(sb, "name", &f);
 			sk_strbuf_put_json(sb, ev->user,
@@ -244,12 +161,12 @@ static void render_json(struct sk_strbuf *sb, const struct sk_audit_event *ev,
 						   ev->user_len);
 		}
 		JSON_STR(sb, "id", ev->account, 255, &f);
-		put_char(sb, '}');
+		sk_strbuf_putc(sb, '}');
 	}
 
 	f = true;
 	JSON_KEY(sb, "saslkey", &first);
-	put_char(sb, '{');
+	sk_strbuf_putc(sb, '{');
 	JSON_STR(sb, "mechanism", ev->mech, 32, &f);
 	JSON_STR(sb, "key_id", ev->key_id, 64, &f);
 	JSON_STR(sb, "credential", ev->credential, 32, &f);
@@ -258,15 +175,15 @@ static void render_json(struct sk_strbuf *sb, const struct sk_audit_event *ev,
 		bool g = true;
 
 		JSON_KEY(sb, "oauth", &f);
-		put_char(sb, '{');
+		sk_strbuf_putc(sb, '{');
 		JSON_STR(sb, "issuer", ev->issuer, 256, &g);
 		JSON_STR(sb, "sub", ev->sub, 128, &g);
 		JSON_STR(sb, "jti", ev->jti, 128, &g);
 		JSON_STR(sb, "kid", ev->kid, 128, &g);
 		JSON_STR(sb, "alg", ev->alg, 16, &g);
-		put_char(sb, '}');
+		sk_strbuf_putc(sb, '}');
 	}
-	put_char(sb, '}');
+	sk_strbuf_putc(sb, '}');
 
 	JSON_KEY(sb, "process", &first);
 	PUT_LIT(sb, "{\"pid\":");

@@ -20,7 +20,7 @@ void sk_strbuf_reset(struct sk_strbuf *sb)
 		sb->buf[0] = '\0';
 }
 
-void sk_strbuf_append(struct sk_strbuf *sb, const void *s, size_t n)
+void sk_strbuf_append_cut(struct sk_strbuf *sb, const void *s, size_t n)
 {
 	size_t room;
 
@@ -39,11 +39,6 @@ void sk_strbuf_append(struct sk_strbuf *sb, const void *s, size_t n)
 void sk_strbuf_puts(struct sk_strbuf *sb, const char *s)
 {
 	sk_strbuf_append(sb, s, strlen(s));
-}
-
-void sk_strbuf_putc(struct sk_strbuf *sb, char c)
-{
-	sk_strbuf_append(sb, &c, 1);
 }
 
 void sk_strbuf_put_u64(struct sk_strbuf *sb, uint64_t v)

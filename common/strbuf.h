@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /*
  * A string builder over a caller-owned fixed buffer.  Appends never write
@@ -22,9 +23,31 @@ struct sk_strbuf {
 
 void sk_strbuf_init(struct sk_strbuf *sb, char *buf, size_t cap);
 void sk_strbuf_reset(struct sk_strbuf *sb);
-void sk_strbuf_append(struct sk_strbuf *sb, const void *s, size_t n);
+/* the part of an append that does not fit: what fits, then overflow */
+void sk_strbuf_append_cut(struct sk_strbuf *sb, const void *s, size_t n);
+
+/*
+ * Inline: an audit event is built from some forty small appends on every
+ * attempt, and a call per piece cost more than the copying.
+ */
+static inline void sk_strbuf_append(struct sk_strbuf *sb, const void *s,
+				    size_t n)
+{
+	if (sb->len + n < sb->cap) {
+		memcpy(sb->buf + sb->len, s, n);
+		sb->len += n;
+		sb->buf[sb->len] = '\0';
+	} else {
+		sk_strbuf_append_cut(sb, s, n);
+	}
+}
+
+static inline void sk_strbuf_putc(struct sk_strbuf *sb, char c)
+{
+	sk_strbuf_append(sb, &c, 1);
+}
+
 void sk_strbuf_puts(struct sk_strbuf *sb, const char *s);
-void sk_strbuf_putc(struct sk_strbuf *sb, char c);
 void sk_strbuf_put_u64(struct sk_strbuf *sb, uint64_t v);
 void sk_strbuf_put_i64(struct sk_strbuf *sb, int64_t v);
 void sk_strbuf_printf(struct sk_strbuf *sb, const char *fmt, ...)

@@ -111,7 +111,14 @@ void sk_when_format(int64_t t, char *out, size_t cap)
 		snprintf(out, cap, "@%lld", (long long)t);
 }
 
-void sk_when_format_ms(int64_t sec, long nsec, char *out, size_t cap)
+static void two(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
+/* the general case: gmtime_r and snprintf */
+static void format_ms_tm(int64_t sec, long nsec, char *out, size_t cap)
 {
 	struct tm tm;
 	time_t tt = (time_t)sec;
@@ -123,4 +130,54 @@ void sk_when_format_ms(int64_t sec, long nsec, char *out, size_t cap)
 	snprintf(out, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
 		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 		 tm.tm_min, tm.tm_sec, nsec / 1000000);
+}
+
+/*
+ * Every audit event is stamped with this, so the usual case skips
+ * gmtime_r and snprintf: the civil date from the day number (Howard
+ * Hinnant's days_from_civil inverse, exact for the proleptic Gregorian
+ * calendar gmtime uses), the same bytes as format_ms_tm.  Years outside
+ * 0000-9999, a nanosecond field out of range or a small buffer take the
+ * general path.
+ */
+void sk_when_format_ms(int64_t sec, long nsec, char *out, size_t cap)
+{
+	int64_t days, z, era, doe, yoe, doy, mp, y;
+	unsigned sod, m, d;
+
+	if (sec < -62167219200LL || sec > 253402300799LL || nsec < 0 ||
+	    nsec > 999999999 || cap < 25) {
+		format_ms_tm(sec, nsec, out, cap);
+		return;
+	}
+	days = sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400);
+	sod = (unsigned)(sec - days * 86400);
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	if (m <= 2)
+		y++;
+	two(out, (unsigned)(y / 100));
+	two(out + 2, (unsigned)(y % 100));
+	out[4] = '-';
+	two(out + 5, m);
+	out[7] = '-';
+	two(out + 8, d);
+	out[10] = 'T';
+	two(out + 11, sod / 3600);
+	out[13] = ':';
+	two(out + 14, sod / 60 % 60);
+	out[16] = ':';
+	two(out + 17, sod % 60);
+	out[19] = '.';
+	out[20] = (char)('0' + nsec / 100000000);
+	two(out + 21, (unsigned)(nsec / 1000000 % 100));
+	out[23] = 'Z';
+	out[24] = '\0';
 }

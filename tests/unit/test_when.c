@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define NOW	1767225600LL	/* 2026-01-01T00:00:00Z */
 #define BAD	(-12345)	/* "must be refused" */
@@ -192,9 +193,66 @@ static void test_when_format_ms(void)
 	CU_ASSERT_STRING_EQUAL(buf, "2026-03-01T12:34:56.999Z");
 }
 
+/*
+ * The day-number arithmetic of sk_when_format_ms against gmtime_r and
+ * snprintf over its whole fast range: every leap-year rule, the epoch,
+ * negative times, both ends of years 0000-9999; and the general path
+ * beyond them, and for a small buffer.
+ */
+static void ref_ms(int64_t sec, long nsec, char *out, size_t cap)
+{
+	struct tm tm;
+	time_t tt = (time_t)sec;
+
+	if (gmtime_r(&tt, &tm) == NULL) {
+		snprintf(out, cap, "@%lld", (long long)sec);
+		return;
+	}
+	snprintf(out, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, nsec / 1000000);
+}
+
+static void test_when_format_ms_matches_gmtime(void)
+{
+	static const int64_t edges[] = {
+		0, -1, 1, 86399, 86400, -86400, -86401, 951782400,
+		951868799, 4107542400LL, 4107628799LL, -2203891200LL,
+		-62167219200LL, -62167219199LL, 253402300799LL,
+		253402300800LL, -62167219201LL, 1772368496LL,
+	};
+	char got[64], want[64];
+	uint64_t x = 88172645463325252u;
+	size_t i, bad = 0;
+
+	for (i = 0; i < SK_N_ELEMENTS(edges) + 200000; i++) {
+		int64_t sec;
+		long nsec;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		sec = i < SK_N_ELEMENTS(edges) ?
+			      edges[i] :
+			      (int64_t)(x % 315569520000ULL) - 62167219200LL;
+		nsec = (long)(x >> 34) % 1000000000L;
+		sk_when_format_ms(sec, nsec, got, sizeof(got));
+		ref_ms(sec, nsec, want, sizeof(want));
+		if (strcmp(got, want) != 0 && bad++ < 5)
+			fprintf(stderr, "\n  %lld.%09ld: %s, want %s\n",
+				(long long)sec, nsec, got, want);
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	/* a buffer too small for the whole: the general path cuts it */
+	sk_when_format_ms(1772368496LL, 0, got, 10);
+	ref_ms(1772368496LL, 0, want, 10);
+	CU_ASSERT_STRING_EQUAL(got, want);
+}
+
 SK_SUITE(when, NULL, NULL,
 	 SK_TEST(test_when_parse),
 	 SK_TEST(test_when_uses_now),
 	 SK_TEST(test_duration_parse),
 	 SK_TEST(test_when_format),
-	 SK_TEST(test_when_format_ms))
+	 SK_TEST(test_when_format_ms),
+	 SK_TEST(test_when_format_ms_matches_gmtime))
