@@ -95,6 +95,8 @@ bool cli_valid_service(const char *s);
 /* add the CIDRs in text (space/comma separated) to acl, deduplicated */
 int cli_acl_add(struct cli *c, struct sk_acl *acl, const char *text);
 int cli_when(struct cli *c, const char *s, int64_t *out);
+/* the account by name; "no account" is a usage error */
+int cli_account_get(struct cli *c, const char *name, struct sk_account *a);
 /* a DURATION (--grace): 7d, 12h, 0 */
 int cli_duration(struct cli *c, const char *s, int64_t *out);
 /* free text of at most max bytes (--label, --note); what names it */

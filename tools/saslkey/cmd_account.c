@@ -50,17 +50,6 @@ static int prologue(struct cli *c, int argc, char **argv, struct account_opts *o
 	return r == CLI_OK ? cli_open_for(c, mode) : r;
 }
 
-static int get_account(struct cli *c, const char *name, struct sk_account *a)
-{
-	int r = c->st->ops->account_get(c->st, name, a);
-
-	if (r == SK_NOTFOUND) {
-		cli_err(c, "no account \"%s\"", name);
-		return CLI_USAGE;
-	}
-	return cli_status(c, r, "reading account");
-}
-
 static json_t *account_json(struct cli *c, const struct sk_account *a)
 {
 	size_t nkeys = 0;
@@ -171,7 +160,7 @@ static int account_show(struct cli *c, int argc, char **argv)
 	if ((r = prologue(c, argc, argv, &o, 1, use, SK_STORE_READ, &first)) !=
 	    CLI_OK)
 		return cli_end(c, r);
-	if ((r = get_account(c, argv[first], &a)) != CLI_OK)
+	if ((r = cli_account_get(c, argv[first], &a)) != CLI_OK)
 		return cli_end(c, r);
 	if (c->json) {
 		cli_print_json(account_json(c, &a));
@@ -198,7 +187,7 @@ static int account_set_disabled(struct cli *c, int argc, char **argv,
 	if ((r = prologue(c, argc, argv, &o, 1, use, SK_STORE_WRITE, &first)) !=
 	    CLI_OK)
 		return cli_end(c, r);
-	if ((r = get_account(c, argv[first], &a)) != CLI_OK)
+	if ((r = cli_account_get(c, argv[first], &a)) != CLI_OK)
 		return cli_end(c, r);
 	a.disabled = disabled;
 	r = cli_status(c, c->st->ops->account_update(c->st, &a),
@@ -234,7 +223,7 @@ static int account_change_acl(struct cli *c, int argc, char **argv, bool add)
 	if ((r = prologue(c, argc, argv, &o, -2, use, SK_STORE_WRITE, &first)) !=
 	    CLI_OK)
 		return cli_end(c, r);
-	if ((r = get_account(c, argv[first], &a)) != CLI_OK)
+	if ((r = cli_account_get(c, argv[first], &a)) != CLI_OK)
 		return cli_end(c, r);
 	if (sk_acl_parse(a.allow, strlen(a.allow), &cur, &err) != SK_OK) {
 		cli_err(c, "stored allow-list is corrupt: %s", err);
@@ -305,7 +294,7 @@ static int account_remove(struct cli *c, int argc, char **argv)
 	if ((r = prologue(c, argc, argv, &o, 1, use, SK_STORE_WRITE, &first)) !=
 	    CLI_OK)
 		return cli_end(c, r);
-	if ((r = get_account(c, argv[first], &a)) != CLI_OK)
+	if ((r = cli_account_get(c, argv[first], &a)) != CLI_OK)
 		return cli_end(c, r);
 	if ((r = cli_status(c, c->st->ops->key_count(c->st, a.id, &nkeys),
 			    "counting keys")) != CLI_OK ||

@@ -100,17 +100,6 @@ static int read_secret(struct cli *c, char *buf, size_t cap, size_t *len)
 	return CLI_OK;
 }
 
-static int get_account(struct cli *c, const char *name, struct sk_account *a)
-{
-	int r = c->st->ops->account_get(c->st, name, a);
-
-	if (r == SK_NOTFOUND) {
-		cli_err(c, "no account \"%s\"", name);
-		return CLI_USAGE;
-	}
-	return cli_status(c, r, "reading account");
-}
-
 static const char *secret_state(const struct cli *c, const struct sk_secret *s)
 {
 	if (s->revoked != 0)
@@ -197,7 +186,7 @@ static int cram_set(struct cli *c, int argc, char **argv)
 	if ((r = prologue(c, argc, argv, &o, 1, use, SK_STORE_WRITE, &first)) !=
 	    CLI_OK)
 		return cli_end(c, r);
-	if ((r = get_account(c, argv[first], &a)) != CLI_OK)
+	if ((r = cli_account_get(c, argv[first], &a)) != CLI_OK)
 		return cli_end(c, r);
 	if (o.have_expires && o.expires != 0 && o.expires <= c->now) {
 		cli_err(c, "--expires is in the past");
@@ -247,7 +236,7 @@ static int cram_list(struct cli *c, int argc, char **argv)
 	if ((r = prologue(c, argc, argv, &o, 1, use, SK_STORE_READ, &first)) !=
 	    CLI_OK)
 		return cli_end(c, r);
-	if ((r = get_account(c, argv[first], &a)) != CLI_OK)
+	if ((r = cli_account_get(c, argv[first], &a)) != CLI_OK)
 		return cli_end(c, r);
 	if (c->json)
 		l.arr = json_array();
@@ -275,7 +264,7 @@ static int cram_revoke(struct cli *c, int argc, char **argv)
 	if ((r = prologue(c, argc, argv, &o, 2, use, SK_STORE_WRITE, &first)) !=
 	    CLI_OK)
 		return cli_end(c, r);
-	if ((r = get_account(c, argv[first], &a)) != CLI_OK)
+	if ((r = cli_account_get(c, argv[first], &a)) != CLI_OK)
 		return cli_end(c, r);
 	r = c->st->ops->secret_get(c->st, argv[first + 1], &s);
 	if (r == SK_NOTFOUND || (r == SK_OK && s.account_id != a.id)) {
@@ -331,7 +320,7 @@ static int cram_rotate(struct cli *c, int argc, char **argv)
 	if ((r = prologue(c, argc, argv, &o, 1, use, SK_STORE_WRITE, &first)) !=
 	    CLI_OK)
 		return cli_end(c, r);
-	if ((r = get_account(c, argv[first], &a)) != CLI_OK)
+	if ((r = cli_account_get(c, argv[first], &a)) != CLI_OK)
 		return cli_end(c, r);
 	if ((r = cli_master_key(c, &mk)) != CLI_OK)
 		return cli_end(c, r);

@@ -324,15 +324,9 @@ static int key_list(struct cli *c, int argc, char **argv)
 	if ((r = prologue(c, argc, argv, &o, 0, 1, use, SK_STORE_READ,
 			  &first)) != CLI_OK)
 		return cli_end(c, r);
-	if (first < argc) {
-		r = c->st->ops->account_get(c->st, argv[first], &a);
-		if (r == SK_NOTFOUND) {
-			cli_err(c, "no account \"%s\"", argv[first]);
-			return cli_end(c, CLI_USAGE);
-		}
-		if ((r = cli_status(c, r, "reading account")) != CLI_OK)
-			return cli_end(c, r);
-	}
+	if (first < argc &&
+	    (r = cli_account_get(c, argv[first], &a)) != CLI_OK)
+		return cli_end(c, r);
 	if (c->json) {
 		jc.arr = json_array();
 		r = c->st->ops->key_list(c->st, a.id, collect_key, &jc);

@@ -376,6 +376,17 @@ int cli_when(struct cli *c, const char *s, int64_t *out)
 	return CLI_OK;
 }
 
+int cli_account_get(struct cli *c, const char *name, struct sk_account *a)
+{
+	int r = c->st->ops->account_get(c->st, name, a);
+
+	if (r == SK_NOTFOUND) {
+		cli_err(c, "no account \"%s\"", name);
+		return CLI_USAGE;
+	}
+	return cli_status(c, r, "reading account");
+}
+
 int cli_duration(struct cli *c, const char *s, int64_t *out)
 {
 	if (sk_duration_parse(s, out) != SK_OK) {
